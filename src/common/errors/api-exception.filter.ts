@@ -1,0 +1,79 @@
+import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ApiException } from './api.exception.js';
+import type { ErrorCode } from './error-codes.js';
+
+type FastifyCause = { code?: string; statusCode?: number };
+
+/** Maps any thrown value to the API.md error envelope; nothing internal leaks to the client. */
+@Catch()
+export class ApiExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ApiExceptionFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const ctx = host.switchToHttp();
+    const request = ctx.getRequest<FastifyRequest>();
+    const reply = ctx.getResponse<FastifyReply>();
+    const error = this.toApiException(exception);
+
+    if (error.status >= 500 && error.code === 'INTERNAL_ERROR') {
+      this.logger.error({ err: exception, request_id: request.id }, 'Unhandled error');
+    }
+    const retryAfter = error.extra['retry_after_seconds'];
+    if (typeof retryAfter === 'number') void reply.header('retry-after', String(retryAfter));
+
+    // A route may have set another content type (CSV, Prometheus text) before failing.
+    void reply.status(error.status).type('application/json; charset=utf-8').send({
+      error: { code: error.code, message: error.message, request_id: request.id, ...error.extra },
+    });
+  }
+
+  private toApiException(exception: unknown): ApiException {
+    if (exception instanceof ApiException) return exception;
+    if (!(exception instanceof HttpException)) {
+      return new ApiException('INTERNAL_ERROR', 'An unexpected error occurred');
+    }
+    const status = exception.getStatus();
+    const cause = exception.cause as FastifyCause | undefined;
+    switch (status) {
+      case 400:
+      case 415:
+        return ApiException.validation(
+          [{ field: 'body', issue: describeBodyError(cause?.code) ?? 'is not valid' }],
+          describeBodyError(cause?.code) ? 'The request body could not be read' : 'The request is not valid',
+        );
+      case 401:
+        return ApiException.unauthorized();
+      case 403:
+        return new ApiException('FORBIDDEN', 'You do not have access to this resource');
+      case 404:
+        return new ApiException('NOT_FOUND', 'The requested resource was not found');
+      case 405:
+        return new ApiException('NOT_FOUND', 'The requested resource was not found');
+      case 413:
+        return new ApiException('PAYLOAD_TOO_LARGE', 'The request body is larger than the server accepts');
+      case 429:
+        return new ApiException('TOO_MANY_REQUESTS', 'Too many requests, slow down');
+      default:
+        return new ApiException(statusCode(status), status >= 500 ? 'An unexpected error occurred' : exception.message);
+    }
+  }
+}
+
+function statusCode(status: number): ErrorCode {
+  if (status === 503) return 'SERVICE_UNAVAILABLE';
+  return status >= 500 ? 'INTERNAL_ERROR' : 'VALIDATION_ERROR';
+}
+
+function describeBodyError(code: string | undefined): string | undefined {
+  switch (code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return 'is not valid JSON';
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return 'must be sent as application/json';
+    default:
+      return undefined;
+  }
+}

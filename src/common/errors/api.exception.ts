@@ -1,0 +1,33 @@
+import { ERROR_STATUS, type ErrorCode } from './error-codes.js';
+
+export type FieldIssue = { field: string; issue: string };
+
+/**
+ * The one exception type our code throws for an expected failure. The exception filter turns it
+ * into the API.md envelope: `{ error: { code, message, request_id, ...extra } }`.
+ */
+export class ApiException extends Error {
+  readonly status: number;
+
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly extra: Readonly<Record<string, unknown>> = {},
+  ) {
+    super(message);
+    this.name = 'ApiException';
+    this.status = ERROR_STATUS[code];
+  }
+
+  static validation(details: FieldIssue[], message = 'The request is not valid'): ApiException {
+    return new ApiException('VALIDATION_ERROR', message, { details });
+  }
+
+  static notFound(what: string): ApiException {
+    return new ApiException('NOT_FOUND', `${what} was not found`);
+  }
+
+  static unauthorized(message = 'Authentication is required'): ApiException {
+    return new ApiException('UNAUTHORIZED', message);
+  }
+}

@@ -1,0 +1,19 @@
+/** The error codes of API.md, with the HTTP status each one is answered with. */
+export const ERROR_STATUS = {
+  VALIDATION_ERROR: 400,
+  UNAUTHORIZED: 401,
+  PREMIUM_REQUIRED: 403,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  FEATURE_DISABLED: 404,
+  CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  RATE_LIMIT_EXCEEDED: 429,
+  TOO_MANY_REQUESTS: 429,
+  SERVICE_BUSY: 503,
+  LLM_UNAVAILABLE: 503,
+  SERVICE_UNAVAILABLE: 503,
+  INTERNAL_ERROR: 500,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -1,0 +1,147 @@
+import { z } from 'zod';
+
+const bool = (fallback: boolean) =>
+  z
+    .string()
+    .trim()
+    .toLowerCase()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === '') return fallback;
+      if (['true', '1', 'yes', 'on'].includes(v)) return true;
+      if (['false', '0', 'no', 'off'].includes(v)) return false;
+      ctx.addIssue({ code: 'custom', message: 'must be true or false' });
+      return z.NEVER;
+    });
+
+const int = (fallback: number, min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === '') return fallback;
+      const n = Number(v);
+      if (!/^-?\d+$/.test(v) || !Number.isSafeInteger(n) || n < min || n > max) {
+        ctx.addIssue({ code: 'custom', message: `must be a whole number from ${min} to ${max}` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+/** A US-dollar amount kept exact as integer micro-dollars. */
+const usd = (fallback: string) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((v, ctx) => {
+      const text = v === undefined || v === '' ? fallback : v;
+      const m = /^(\d{1,9})(?:\.(\d{1,6}))?$/.exec(text);
+      if (!m) {
+        ctx.addIssue({ code: 'custom', message: 'must be a dollar amount such as 0.50 (at most 6 decimals)' });
+        return z.NEVER;
+      }
+      return Number(m[1]) * 1_000_000 + Number((m[2] ?? '').padEnd(6, '0'));
+    });
+
+const optionalString = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v) => (v === '' ? undefined : v));
+
+const url = (protocols: string[]) =>
+  optionalString.refine(
+    (v) => {
+      if (v === undefined) return true;
+      try {
+        return protocols.includes(new URL(v).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { message: `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}` },
+  );
+
+/**
+ * Every environment variable the application reads, with its default.
+ * `.env.example` documents the same list; keep the two in step.
+ */
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  HOST: z.string().trim().min(1).default('0.0.0.0'),
+  PORT: int(3000, 0, 65535),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  BODY_LIMIT: int(1_048_576, 1024, 104_857_600),
+
+  DATA_DIR: z.string().trim().min(1).default('./.data'),
+  DATABASE_URL: url(['postgres:', 'postgresql:']),
+  DATABASE_POOL_SIZE: int(10, 1, 200),
+  DATABASE_MIGRATE_ON_START: bool(true),
+  SEED_ON_START: bool(true),
+
+  REDIS_URL: url(['redis:', 'rediss:']),
+
+  JWT_SECRET_KEY: optionalString,
+  JWT_EXPIRES_IN: int(3600, 60, 2_592_000),
+  JWT_ISSUER: z.string().trim().min(1).default('course-companion'),
+
+  ANTHROPIC_API_KEY: optionalString,
+  ANTHROPIC_BASE_URL: url(['http:', 'https:']),
+  ANTHROPIC_MODEL: z.string().trim().min(1).default('claude-sonnet-5-5'),
+  ANTHROPIC_TIMEOUT: int(30, 1, 600),
+  ANTHROPIC_MAX_RETRIES: int(3, 0, 10),
+  LLM_BASE_URL: url(['http:', 'https:']),
+  LLM_API_KEY: optionalString,
+  LLM_MODEL_ADAPTIVE_PATH: optionalString,
+  LLM_MODEL_ASSESSMENT: optionalString,
+  LLM_EFFORT: z.enum(['low', 'medium', 'high']).default('low'),
+  LLM_MAX_CONCURRENCY: int(8, 1, 1000),
+  LLM_MAX_QUEUE: int(50, 0, 100_000),
+  LLM_CIRCUIT_FAILURES: int(5, 1, 1000),
+  LLM_CIRCUIT_HALF_OPEN_SECONDS: int(30, 1, 3600),
+  LLM_RETRY_BASE_MS: int(500, 1, 60_000),
+
+  LLM_COST_ALERT_THRESHOLD: usd('0.50'),
+  LLM_COST_ALERT_EMAIL: optionalString.pipe(z.email().optional()),
+  LLM_DAILY_BUDGET_USD: usd('10.00'),
+  LLM_ERROR_RATE_ALERT_PERCENT: int(5, 1, 100),
+  ALERT_CHECK_INTERVAL_SECONDS: int(300, 5, 86_400),
+  ALERT_WEBHOOK_URL: url(['http:', 'https:']),
+  METRICS_TOKEN: optionalString,
+
+  UPGRADE_URL: z.string().trim().min(1).default('/upgrade'),
+  PREMIUM_ADAPTIVE_PATHS_LIMIT: int(10, 0, 100_000),
+  PREMIUM_ASSESSMENTS_LIMIT: int(20, 0, 100_000),
+  ASSESSMENT_MAX_CHARS: int(5000, 100, 100_000),
+  GRADING_IN_API: bool(true),
+  GRADING_CONCURRENCY: int(4, 1, 64),
+  GRADING_JOB_TIMEOUT_SECONDS: int(120, 1, 3600),
+  QUEUE_MAINTENANCE_SECONDS: int(30, 1, 3600),
+
+  ENABLE_ADAPTIVE_PATHS: bool(true),
+  ENABLE_LLM_ASSESSMENTS: bool(true),
+  ENABLE_PHASE2_CACHING: bool(true),
+
+  SMTP_URL: url(['smtp:', 'smtps:']),
+  SMTP_SERVER: optionalString,
+  SMTP_PORT: int(587, 1, 65535),
+  SMTP_USERNAME: optionalString,
+  SMTP_PASSWORD: optionalString,
+  SMTP_FROM: z.string().trim().min(1).default('Course Companion <no-reply@localhost>'),
+});
+
+export type Env = z.output<typeof envSchema>;
+
+/** Variables whose values must never be echoed, not even in a configuration error. */
+export const SECRET_VARIABLES: ReadonlySet<string> = new Set([
+  'DATABASE_URL',
+  'REDIS_URL',
+  'JWT_SECRET_KEY',
+  'ANTHROPIC_API_KEY',
+  'SMTP_URL',
+  'SMTP_PASSWORD',
+  'LLM_API_KEY',
+  'METRICS_TOKEN',
+]);

@@ -1,0 +1,48 @@
+import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { AuthenticatedStudent } from '../../common/auth/authenticated-student.js';
+import { CurrentStudent } from '../../common/auth/current-student.decorator.js';
+import { Public } from '../../common/auth/public.decorator.js';
+import { ApiRoute } from '../../common/http/api-docs.js';
+import { LoginDto, MeResponseDto, RegisterDto, RegisterResponseDto, TokenResponseDto } from './auth.dto.js';
+import { AuthService } from './auth.service.js';
+
+@ApiTags('auth')
+@Controller('api/v1/auth')
+export class AuthController {
+  constructor(private readonly auth: AuthService) {}
+
+  @Public()
+  @Post('register')
+  @ApiRoute({
+    operationId: 'register',
+    summary: 'Create a free student account',
+    isPublic: true,
+    errors: ['VALIDATION_ERROR', 'CONFLICT', 'PAYLOAD_TOO_LARGE'],
+  })
+  @ApiCreatedResponse({ type: RegisterResponseDto })
+  register(@Body() dto: RegisterDto): Promise<RegisterResponseDto> {
+    return this.auth.register(dto);
+  }
+
+  @Public()
+  @Post('login')
+  @HttpCode(200)
+  @ApiRoute({
+    operationId: 'login',
+    summary: 'Exchange email and password for a bearer token',
+    isPublic: true,
+    errors: ['VALIDATION_ERROR', 'UNAUTHORIZED'],
+  })
+  @ApiOkResponse({ type: TokenResponseDto })
+  login(@Body() dto: LoginDto): Promise<TokenResponseDto> {
+    return this.auth.login(dto);
+  }
+
+  @Get('me')
+  @ApiRoute({ operationId: 'getMe', summary: 'The signed-in student' })
+  @ApiOkResponse({ type: MeResponseDto })
+  me(@CurrentStudent() caller: AuthenticatedStudent): Promise<MeResponseDto> {
+    return this.auth.me(caller.studentId);
+  }
+}

@@ -1,0 +1,66 @@
+import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { JwtService } from '@nestjs/jwt';
+import type { AccessTokenClaims } from '../../common/auth/authenticated-student.js';
+import { ApiException } from '../../common/errors/api.exception.js';
+import type { AppConfig } from '../../config/config.loader.js';
+import type { Student } from '../students/student.entity.js';
+import { StudentsService } from '../students/students.service.js';
+import type { LoginDto, MeResponseDto, RegisterDto, RegisterResponseDto, TokenResponseDto } from './auth.dto.js';
+import { PasswordHasher } from './password-hasher.js';
+
+@Injectable()
+export class AuthService {
+  constructor(
+    private readonly students: StudentsService,
+    private readonly hasher: PasswordHasher,
+    private readonly jwt: JwtService,
+    private readonly config: ConfigService<AppConfig, true>,
+  ) {}
+
+  async register(dto: RegisterDto): Promise<RegisterResponseDto> {
+    const student = await this.students.create({
+      email: dto.email,
+      passwordHash: await this.hasher.hash(dto.password),
+      fullName: dto.full_name,
+    });
+    return {
+      student_id: student.studentId,
+      email: student.email,
+      full_name: student.fullName,
+      subscription_tier: 'free',
+    };
+  }
+
+  async login(dto: LoginDto): Promise<TokenResponseDto> {
+    const student = await this.students.findCredentialsByEmail(dto.email);
+    const valid = student
+      ? await this.hasher.verify(student.passwordHash, dto.password)
+      : await this.hasher.verifyAgainstNothing(dto.password);
+    if (!student || !valid) throw ApiException.unauthorized('Invalid email or password');
+
+    const claims: AccessTokenClaims = { sub: student.studentId, role: student.role };
+    return {
+      access_token: await this.jwt.signAsync(claims),
+      token_type: 'bearer',
+      expires_in: this.config.get('JWT_EXPIRES_IN', { infer: true }),
+    };
+  }
+
+  async me(studentId: string): Promise<MeResponseDto> {
+    const student = await this.students.findById(studentId);
+    if (!student) throw ApiException.unauthorized('The account for this token no longer exists');
+    return toMe(student);
+  }
+}
+
+function toMe(student: Student): MeResponseDto {
+  return {
+    student_id: student.studentId,
+    email: student.email,
+    full_name: student.fullName,
+    subscription_tier: student.subscriptionTier,
+    subscription_expires_at: student.subscriptionExpiresAt?.toISOString() ?? null,
+    role: student.role,
+  };
+}

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { Chapter } from './chapter.entity.js';
+import { ChaptersController } from './chapters.controller.js';
+import { ChaptersService } from './chapters.service.js';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([Chapter])],
+  controllers: [ChaptersController],
+  providers: [ChaptersService],
+  exports: [ChaptersService],
+})
+export class ContentModule {}

@@ -1,0 +1,31 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { AuthenticatedStudent } from '../../common/auth/authenticated-student.js';
+import { CurrentStudent } from '../../common/auth/current-student.decorator.js';
+import { ApiRoute } from '../../common/http/api-docs.js';
+import { ProgressDto, QuizHistoryDto, QuizHistoryQueryDto } from './progress.dto.js';
+import { ProgressService } from './progress.service.js';
+
+@ApiTags('progress')
+@Controller('api/v1/progress')
+export class ProgressController {
+  constructor(private readonly progress: ProgressService) {}
+
+  @Get()
+  @ApiRoute({ operationId: 'getProgress', summary: 'Progress through every chapter, from quiz results' })
+  @ApiOkResponse({ type: ProgressDto })
+  get(@CurrentStudent() caller: AuthenticatedStudent): Promise<ProgressDto> {
+    return this.progress.progress(caller.studentId);
+  }
+
+  @Get('quiz-history')
+  @ApiRoute({
+    operationId: 'getQuizHistory',
+    summary: 'Quiz attempts, newest first, keyset-paginated',
+    errors: ['VALIDATION_ERROR'],
+  })
+  @ApiOkResponse({ type: QuizHistoryDto })
+  history(@CurrentStudent() caller: AuthenticatedStudent, @Query() query: QuizHistoryQueryDto): Promise<QuizHistoryDto> {
+    return this.progress.history(caller.studentId, query.limit, query.cursor);
+  }
+}

@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { QuizQuestion } from './quiz-question.entity.js';
+import { QuizResult } from './quiz-result.entity.js';
+import { QuizResultsRepository } from './quiz-results.repository.js';
+import { Quiz } from './quiz.entity.js';
+import { QuizzesController } from './quizzes.controller.js';
+import { QuizzesService } from './quizzes.service.js';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([Quiz, QuizQuestion, QuizResult])],
+  controllers: [QuizzesController],
+  providers: [QuizzesService, QuizResultsRepository],
+  exports: [QuizResultsRepository],
+})
+export class QuizzesModule {}

@@ -1,0 +1,61 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import request from 'supertest';
+import { loadConfig, type AppConfig } from '../../src/config/config.loader.js';
+import { prepareDatabase } from '../../src/database/database-setup.js';
+import { createHttpApp } from '../../src/http-app.js';
+import { createTestDatabase, type TestDatabase } from './test-database.js';
+
+export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256-000000';
+
+export type TestApp = {
+  app: NestFastifyApplication;
+  http: ReturnType<typeof request>;
+  config: AppConfig;
+  database: TestDatabase;
+  /** Signs in and returns an Authorization header value. */
+  login: (email: string, password: string) => Promise<string>;
+  close: () => Promise<void>;
+};
+
+export const DEMO = {
+  student: { email: 'test@example.com', password: 'password123' },
+  free: { email: 'free@test.com', password: 'password123' },
+  premium: { email: 'premium@test.com', password: 'premium123' },
+  admin: { email: 'admin@example.com', password: 'admin123' },
+} as const;
+
+/**
+ * The real application on a fresh database (migrated and seeded), served over real HTTP by
+ * supertest. `env` overrides the test configuration.
+ */
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  // A second instance on the same database passes that database's DATABASE_URL; it does not own it.
+  const database: TestDatabase = env.DATABASE_URL
+    ? { url: env.DATABASE_URL, name: '', drop: () => Promise.resolve() }
+    : await createTestDatabase();
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    JWT_SECRET_KEY: TEST_JWT_SECRET,
+    DATABASE_URL: database.url,
+    ...env,
+  });
+  await prepareDatabase(database.url, config);
+  const app = await createHttpApp(config, database.url);
+  await app.getHttpAdapter().getInstance().ready();
+  const http = request(app.getHttpServer());
+  return {
+    app,
+    http,
+    config,
+    database,
+    login: async (email, password) => {
+      const res = await http.post('/api/v1/auth/login').send({ email, password }).expect(200);
+      return `Bearer ${(res.body as { access_token: string }).access_token}`;
+    },
+    close: async () => {
+      await app.close();
+      await database.drop();
+    },
+  };
+}

@@ -1,0 +1,27 @@
+import Anthropic from '@anthropic-ai/sdk';
+import { LlmError, parseRetryAfter } from '../llm.errors.js';
+
+/** Maps the SDK's errors onto our error kinds; secrets in messages never get this far. */
+export function fromAnthropicError(error: unknown, signal: AbortSignal): LlmError {
+  if (error instanceof LlmError) return error;
+  if (error instanceof Anthropic.APIUserAbortError || signal.aborted) {
+    return new LlmError('timeout', 'The model call was cut off at its deadline');
+  }
+  if (error instanceof Anthropic.APIConnectionTimeoutError) return new LlmError('timeout', 'The model did not answer in time');
+  if (error instanceof Anthropic.APIConnectionError) return new LlmError('server_error', 'Could not reach the model provider');
+  if (error instanceof Anthropic.APIError) {
+    const details = {
+      status: error.status as number | undefined,
+      providerRequestId: error.requestID ?? undefined,
+      retryAfterMs: parseRetryAfter((error.headers as Headers | undefined)?.get('retry-after')),
+    };
+    const status = (error.status as number | undefined) ?? 0;
+    if (status === 429) return new LlmError('rate_limited', 'The model provider is rate limiting us', details);
+    if (status === 529) return new LlmError('overloaded', 'The model provider is overloaded', details);
+    if (status === 401 || status === 403) return new LlmError('auth', 'The model provider refused our credentials', details);
+    if (status === 408) return new LlmError('timeout', 'The model provider timed out', details);
+    if (status >= 500) return new LlmError('server_error', `The model provider failed (${status})`, details);
+    return new LlmError('invalid_request', `The model provider refused the request (${status})`, details);
+  }
+  return new LlmError('server_error', 'Unknown failure calling the model');
+}

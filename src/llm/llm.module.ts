@@ -1,0 +1,65 @@
+import { Inject, Logger, Module, type OnModuleInit } from '@nestjs/common';
+import { APP_CONFIG } from '../config/app-config.module.js';
+import type { AppConfig } from '../config/config.loader.js';
+import { UsageModule } from '../usage/usage.module.js';
+import { AnthropicAdapter } from './adapters/anthropic.adapter.js';
+import { OpenAiCompatibleAdapter } from './adapters/openai-compatible.adapter.js';
+import { RulesAdapter } from './adapters/rules.adapter.js';
+import type { LlmAdapter } from './llm-client.port.js';
+import { LlmGateway } from './llm-gateway.service.js';
+import { LLM_ADAPTER, LLM_CLIENT } from './llm.tokens.js';
+import { modelWarnings } from './models/model-warnings.js';
+import { LlmPolicies } from './resilience/llm-policies.js';
+
+/** Which provider answers: Anthropic with a key, else an OpenAI-compatible server, else rules. */
+export function createAdapter(config: AppConfig): LlmAdapter {
+  if (config.ANTHROPIC_API_KEY) {
+    return new AnthropicAdapter({ apiKey: config.ANTHROPIC_API_KEY, baseURL: config.ANTHROPIC_BASE_URL, effort: config.LLM_EFFORT });
+  }
+  if (config.LLM_BASE_URL) return new OpenAiCompatibleAdapter({ baseURL: config.LLM_BASE_URL, apiKey: config.LLM_API_KEY });
+  return new RulesAdapter();
+}
+
+/**
+ * The LLM layer: one port (LLM_CLIENT), three adapters. Deliberately not @Global: only modules
+ * that import LlmModule can reach the model, and Core never does.
+ */
+@Module({
+  imports: [UsageModule],
+  providers: [
+    { provide: LLM_ADAPTER, inject: [APP_CONFIG], useFactory: createAdapter },
+    {
+      provide: LlmPolicies,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) =>
+        new LlmPolicies({
+          maxConcurrency: config.LLM_MAX_CONCURRENCY,
+          maxQueue: config.LLM_MAX_QUEUE,
+          maxRetries: config.ANTHROPIC_MAX_RETRIES,
+          attemptTimeoutMs: config.ANTHROPIC_TIMEOUT * 1000,
+          circuitFailures: config.LLM_CIRCUIT_FAILURES,
+          circuitHalfOpenMs: config.LLM_CIRCUIT_HALF_OPEN_SECONDS * 1000,
+          baseDelayMs: config.LLM_RETRY_BASE_MS,
+        }),
+    },
+    LlmGateway,
+    { provide: LLM_CLIENT, useExisting: LlmGateway },
+  ],
+  // The gateway itself only for operational reads (health, metrics): circuit states, occupancy.
+  exports: [LLM_CLIENT, LlmGateway],
+})
+export class LlmModule implements OnModuleInit {
+  private readonly logger = new Logger('LlmModule');
+
+  constructor(
+    private readonly gateway: LlmGateway,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** Says at boot which provider answers, and warns of models that are unpriced or retiring. */
+  onModuleInit(): void {
+    this.logger.log(`LLM provider: ${this.gateway.provider}`);
+    if (this.gateway.provider === 'rules') return;
+    for (const warning of modelWarnings(this.config, new Date())) this.logger.warn(warning);
+  }
+}

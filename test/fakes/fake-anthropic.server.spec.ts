@@ -1,0 +1,482 @@
+import Anthropic, { type APIError } from '@anthropic-ai/sdk';
+import { zodOutputFormat } from '@anthropic-ai/sdk/helpers/zod';
+import type { MessageCreateParamsNonStreaming } from '@anthropic-ai/sdk/resources/messages/messages';
+import { z } from 'zod';
+import {
+  exampleFromSchema,
+  FakeAnthropicServer,
+  MALFORMED_JSON_TEXT,
+  PLAIN_TEXT_REPLY,
+  SCHEMA_VIOLATION_TEXT,
+} from './fake-anthropic.server.js';
+
+const MODEL = 'claude-sonnet-5-5';
+
+const StudyPlan = z.object({
+  chapter_id: z.enum(['01-intro', '02-prompting']),
+  summary: z.string().min(12).max(200),
+  steps: z
+    .array(
+      z.object({
+        action: z.enum(['review', 'quiz', 'read']),
+        minutes: z.number().int().min(5).max(60),
+        resources: z.array(z.object({ title: z.string(), url: z.url() })).max(3),
+      }),
+    )
+    .min(2)
+    .max(5),
+  reviewer: z.object({ email: z.email(), id: z.uuid() }).nullable(),
+  due: z.iso.datetime(),
+  confidence: z.number().gt(0).lt(1),
+  tags: z.array(z.string().regex(/^[a-z]+$/)).min(1),
+  note: z.string().optional(),
+});
+
+const ask = (content = 'Plan my week of study.') =>
+  ({ model: MODEL, max_tokens: 1024, messages: [{ role: 'user' as const, content }] }) satisfies MessageCreateParamsNonStreaming;
+
+/** The rejection of `promise`, which must be one of the SDK's API errors. */
+async function apiError(promise: Promise<unknown>): Promise<APIError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(Anthropic.APIError);
+  return error as APIError;
+}
+
+describe('FakeAnthropicServer driven by the real SDK', () => {
+  let fake: FakeAnthropicServer;
+  let client: Anthropic;
+
+  beforeAll(async () => {
+    fake = await FakeAnthropicServer.start();
+    client = new Anthropic({ apiKey: 'test-key', baseURL: fake.url, maxRetries: 0 });
+  });
+  afterAll(() => fake.close());
+  beforeEach(() => fake.reset());
+
+  /** Sends a body the SDK's types would refuse, as a caller with a wrong cast would. */
+  const createRaw = (body: Record<string, unknown>) => client.messages.create(body as unknown as MessageCreateParamsNonStreaming);
+
+  describe('structured output', () => {
+    it('answers messages.parse with a value that passes the zod schema (enums, nested objects, arrays, bounds)', async () => {
+      const message = await client.messages.parse({ ...ask(), output_config: { format: zodOutputFormat(StudyPlan) } });
+
+      expect(StudyPlan.parse(message.parsed_output)).toEqual(message.parsed_output);
+      expect(message.parsed_output).toEqual({
+        chapter_id: '01-intro',
+        summary: 'xxxxxxxxxxxx',
+        steps: [
+          { action: 'review', minutes: 5, resources: [{ title: 'example', url: 'https://example.com/' }] },
+          { action: 'review', minutes: 5, resources: [{ title: 'example', url: 'https://example.com/' }] },
+        ],
+        reviewer: { email: 'student@example.com', id: '00000000-0000-4000-8000-000000000000' },
+        due: '2026-11-02T09:30:00Z',
+        confidence: 0.5,
+        tags: ['example'],
+        note: 'example',
+      });
+      expect(message).toMatchObject({
+        id: expect.stringMatching(/^msg_fake_\d+$/),
+        type: 'message',
+        role: 'assistant',
+        model: MODEL,
+        stop_reason: 'end_turn',
+        stop_sequence: null,
+      });
+      expect(message.content).toHaveLength(1);
+      expect(message.content[0]).toMatchObject({ type: 'text', text: JSON.stringify(message.parsed_output) });
+    });
+
+    it('sends the schema as output_config.format and answers the same request the same way', async () => {
+      const first = await client.messages.parse({ ...ask(), output_config: { format: zodOutputFormat(StudyPlan), effort: 'low' } });
+      const second = await client.messages.parse({ ...ask(), output_config: { format: zodOutputFormat(StudyPlan), effort: 'low' } });
+      expect(second.parsed_output).toEqual(first.parsed_output);
+
+      const body = fake.requests[0]!.body;
+      expect(body.output_config).toEqual({ effort: 'low', format: { type: 'json_schema', schema: expect.any(Object) } });
+      expect(body.output_config.format.schema.properties.chapter_id.enum).toEqual(['01-intro', '02-prompting']);
+    });
+
+    it('uses the respondWith value for the requests it matches and generates the rest', async () => {
+      const special = { chapter_id: '02-prompting' as const, score: 3 };
+      const Answer = z.object({ chapter_id: z.enum(['01-intro', '02-prompting']), score: z.number().int() });
+      fake.respondWith((body) => (JSON.stringify(body.messages).includes('special') ? special : undefined));
+
+      const matched = await client.messages.parse({ ...ask('a special request'), output_config: { format: zodOutputFormat(Answer) } });
+      const other = await client.messages.parse({ ...ask('an ordinary request'), output_config: { format: zodOutputFormat(Answer) } });
+      expect(matched.parsed_output).toEqual(special);
+      expect(other.parsed_output).toEqual({ chapter_id: '01-intro', score: 1 });
+    });
+
+    it('answers a raw JSON schema format with the value exampleFromSchema generates', async () => {
+      const schema = {
+        type: 'object',
+        properties: { items: { type: 'array', items: { $ref: '#/$defs/item' }, minItems: 2 } },
+        required: ['items'],
+        additionalProperties: false,
+        $defs: { item: { type: 'object', properties: { n: { type: 'integer', minimum: 3 } }, required: ['n'] } },
+      };
+      const message = await client.messages.create({ ...ask(), output_config: { format: { type: 'json_schema', schema } } });
+      const block = message.content[0];
+      expect(block?.type === 'text' && JSON.parse(block.text)).toEqual({ items: [{ n: 3 }, { n: 3 }] });
+      expect(exampleFromSchema(schema)).toEqual({ items: [{ n: 3 }, { n: 3 }] });
+    });
+
+    it('answers plain text without a format, or the responder string', async () => {
+      const plain = await client.messages.create(ask());
+      expect(plain.content).toEqual([{ type: 'text', text: PLAIN_TEXT_REPLY, citations: null }]);
+
+      fake.respondWith(() => 'Scripted reply');
+      const scripted = await client.messages.create(ask());
+      expect(scripted.content[0]).toMatchObject({ type: 'text', text: 'Scripted reply' });
+    });
+
+    it('cuts an answer longer than max_tokens and says so in stop_reason', async () => {
+      const message = await client.messages.create({ ...ask(), max_tokens: 2 });
+      expect(message.stop_reason).toBe('max_tokens');
+      expect(message.content[0]).toMatchObject({ text: PLAIN_TEXT_REPLY.slice(0, 8) });
+      expect(message.usage.output_tokens).toBe(2);
+    });
+  });
+
+  describe('usage and prompt caching', () => {
+    const system = (...blocks: Array<{ text: string; ttl?: '5m' | '1h' }>) =>
+      blocks.map(({ text, ttl }) => ({
+        type: 'text' as const,
+        text,
+        cache_control: ttl === '1h' ? { type: 'ephemeral' as const, ttl } : { type: 'ephemeral' as const },
+      }));
+
+    it('counts ceil(characters / 4) for input and output, with no cache fields when nothing is marked', async () => {
+      const message = await client.messages.create({ ...ask('B'.repeat(41)), system: 'A'.repeat(100) });
+      const text = (message.content[0] as Anthropic.TextBlock).text;
+      expect(message.usage).toEqual({
+        input_tokens: Math.ceil(141 / 4),
+        output_tokens: Math.ceil(text.length / 4),
+        cache_creation_input_tokens: 0,
+        cache_read_input_tokens: 0,
+        cache_creation: { ephemeral_5m_input_tokens: 0, ephemeral_1h_input_tokens: 0 },
+        output_tokens_details: null,
+        server_tool_use: null,
+        service_tier: 'standard',
+        inference_geo: null,
+        speed: 'standard',
+      });
+    });
+
+    it('writes a cache_control prefix on first sight and reads it on the next request', async () => {
+      const prefix = system({ text: 'A'.repeat(400) });
+      const first = await client.messages.create({ ...ask('B'.repeat(40)), system: prefix });
+      const second = await client.messages.create({ ...ask('C'.repeat(80)), system: prefix });
+
+      expect(first.usage).toMatchObject({
+        input_tokens: 10,
+        cache_creation_input_tokens: 100,
+        cache_read_input_tokens: 0,
+        cache_creation: { ephemeral_5m_input_tokens: 100, ephemeral_1h_input_tokens: 0 },
+      });
+      expect(second.usage).toMatchObject({
+        input_tokens: 20,
+        cache_creation_input_tokens: 0,
+        cache_read_input_tokens: 100,
+        cache_creation: { ephemeral_5m_input_tokens: 0, ephemeral_1h_input_tokens: 0 },
+      });
+    });
+
+    it('reads the longest cached prefix, writes the changed tail by its ttl, and treats another model as a miss', async () => {
+      const longLived = { text: 'A'.repeat(400), ttl: '1h' as const };
+      const first = await client.messages.create({ ...ask(), system: system(longLived, { text: 'B'.repeat(200) }) });
+      expect(first.usage.cache_creation).toEqual({ ephemeral_1h_input_tokens: 100, ephemeral_5m_input_tokens: 50 });
+
+      const changedTail = await client.messages.create({ ...ask(), system: system(longLived, { text: 'D'.repeat(80) }) });
+      expect(changedTail.usage).toMatchObject({
+        cache_read_input_tokens: 100,
+        cache_creation_input_tokens: 20,
+        cache_creation: { ephemeral_1h_input_tokens: 0, ephemeral_5m_input_tokens: 20 },
+      });
+
+      const otherModel = await client.messages.create({
+        ...ask(),
+        model: 'claude-haiku-5-5',
+        system: system(longLived, { text: 'D'.repeat(80) }),
+      });
+      expect(otherModel.usage).toMatchObject({ cache_read_input_tokens: 0, cache_creation_input_tokens: 120 });
+    });
+
+    it('caches message content blocks too, and forgets everything on reset()', async () => {
+      const messages = [
+        {
+          role: 'user' as const,
+          content: [
+            { type: 'text' as const, text: 'E'.repeat(40), cache_control: { type: 'ephemeral' as const } },
+            { type: 'text' as const, text: 'question' },
+          ],
+        },
+      ];
+      const first = await client.messages.create({ ...ask(), messages });
+      const second = await client.messages.create({ ...ask(), messages });
+      fake.reset();
+      const afterReset = await client.messages.create({ ...ask(), messages });
+      const usage = (m: Anthropic.Message) => [m.usage.cache_creation_input_tokens, m.usage.cache_read_input_tokens, m.usage.input_tokens];
+      expect([first, second, afterReset].map(usage)).toEqual([
+        [10, 0, 2],
+        [0, 10, 2],
+        [10, 0, 2],
+      ]);
+    });
+  });
+
+  describe('failure modes surface as the SDK typed errors', () => {
+    it('rate_limited: RateLimitError 429 with retry-after and the Anthropic error body', async () => {
+      fake.enqueue({ kind: 'rate_limited', retryAfterSeconds: 7 });
+      const error = await apiError(client.messages.create(ask()));
+      expect(error).toBeInstanceOf(Anthropic.RateLimitError);
+      expect(error.status).toBe(429);
+      expect(error.headers?.get('retry-after')).toBe('7');
+      expect(error.type).toBe('rate_limit_error');
+      expect(error.requestID).toMatch(/^req_fake_\d+$/);
+      expect(error.error).toEqual({
+        type: 'error',
+        error: { type: 'rate_limit_error', message: expect.any(String) },
+        request_id: error.requestID,
+      });
+    });
+
+    it('server_error: InternalServerError 500', async () => {
+      fake.enqueue({ kind: 'server_error' });
+      const error = await apiError(client.messages.create(ask()));
+      expect(error).toBeInstanceOf(Anthropic.InternalServerError);
+      expect([error.status, error.type]).toEqual([500, 'api_error']);
+    });
+
+    it('overloaded: 529, an OverloadedError (a kind of InternalServerError)', async () => {
+      fake.enqueue({ kind: 'overloaded' });
+      const error = await apiError(client.messages.create(ask()));
+      expect(error).toBeInstanceOf(Anthropic.OverloadedError);
+      expect(error).toBeInstanceOf(Anthropic.InternalServerError);
+      expect([error.status, error.type]).toEqual([529, 'overloaded_error']);
+    });
+
+    it('auth_error: AuthenticationError 401', async () => {
+      fake.enqueue({ kind: 'auth_error' });
+      const error = await apiError(client.messages.create(ask()));
+      expect(error).toBeInstanceOf(Anthropic.AuthenticationError);
+      expect([error.status, error.type]).toEqual([401, 'authentication_error']);
+    });
+
+    it('malformed_json: 200 with a non-JSON text, which messages.parse rejects', async () => {
+      fake.enqueue({ kind: 'malformed_json' }, { kind: 'malformed_json' });
+      const raw = await client.messages.create({ ...ask(), output_config: { format: zodOutputFormat(StudyPlan) } });
+      expect(raw.content[0]).toMatchObject({ type: 'text', text: MALFORMED_JSON_TEXT });
+      expect(raw.usage.output_tokens).toBe(Math.ceil(MALFORMED_JSON_TEXT.length / 4));
+
+      const parsed = client.messages.parse({ ...ask(), output_config: { format: zodOutputFormat(StudyPlan) } });
+      await expect(parsed).rejects.toThrow(Anthropic.AnthropicError);
+    });
+
+    it('schema_violation: 200 with JSON that fails the schema, which messages.parse rejects', async () => {
+      fake.enqueue({ kind: 'schema_violation' }, { kind: 'schema_violation' });
+      const raw = await client.messages.create({ ...ask(), output_config: { format: zodOutputFormat(StudyPlan) } });
+      expect(raw.content[0]).toMatchObject({ type: 'text', text: SCHEMA_VIOLATION_TEXT });
+
+      const parsed = client.messages.parse({ ...ask(), output_config: { format: zodOutputFormat(StudyPlan) } });
+      await expect(parsed).rejects.toThrow(/Failed to parse structured output/);
+    });
+
+    it('slow: answers ok after at least the delay', async () => {
+      fake.enqueue({ kind: 'slow', delayMs: 300 });
+      const started = Date.now();
+      const message = await client.messages.create(ask());
+      // Timers may fire a millisecond early against Date.now().
+      expect(Date.now() - started).toBeGreaterThanOrEqual(298);
+      expect(message.stop_reason).toBe('end_turn');
+    });
+
+    it('slow: a client timeout ends the wait and the next request is served at once', async () => {
+      fake.enqueue({ kind: 'slow', delayMs: 10_000 });
+      const error = await apiError(client.messages.create(ask(), { timeout: 100 }));
+      expect(error).toBeInstanceOf(Anthropic.APIConnectionTimeoutError);
+      const started = Date.now();
+      await client.messages.create(ask());
+      expect(Date.now() - started).toBeLessThan(1000);
+    });
+
+    it('plays queued modes in order, then the default; setDefault sticks until reset()', async () => {
+      const status = (p: Promise<unknown>) =>
+        p.then(
+          () => 200,
+          (e: unknown) => (e as APIError).status,
+        );
+      fake.enqueue({ kind: 'server_error' }, { kind: 'rate_limited', retryAfterSeconds: 1 });
+      const queued = [];
+      for (let i = 0; i < 3; i++) queued.push(await status(client.messages.create(ask())));
+      expect(queued).toEqual([500, 429, 200]);
+
+      fake.setDefault({ kind: 'overloaded' });
+      expect([await status(client.messages.create(ask())), await status(client.messages.create(ask()))]).toEqual([529, 529]);
+      fake.reset();
+      expect(await status(client.messages.create(ask()))).toBe(200);
+    });
+  });
+
+  describe('request validation like the 5.x models', () => {
+    const tools = [{ name: 'grade', description: 'Grade an answer', input_schema: { type: 'object' as const, properties: {} } }];
+
+    it.each<[string, Record<string, unknown>, RegExp]>([
+      ['temperature', { ...ask(), temperature: 0 }, /temperature/],
+      ['top_p', { ...ask(), top_p: 0.9 }, /top_p/],
+      ['top_k', { ...ask(), top_k: 5 }, /top_k/],
+      ['a forced tool_choice (tool)', { ...ask(), tools, tool_choice: { type: 'tool', name: 'grade' } }, /tool_choice/],
+      ['a forced tool_choice (any)', { ...ask(), tools, tool_choice: { type: 'any' } }, /tool_choice/],
+      ['assistant prefill', { ...ask(), messages: [...ask().messages, { role: 'assistant', content: '{' }] }, /prefill/],
+      ['thinking disabled', { ...ask(), thinking: { type: 'disabled' } }, /thinking/],
+      ['a thinking budget', { ...ask(), thinking: { type: 'enabled', budget_tokens: 2048 } }, /budget_tokens/],
+      ['no max_tokens', { model: MODEL, messages: ask().messages }, /max_tokens/],
+      ['no messages', { ...ask(), messages: [] }, /messages/],
+    ])('refuses %s with BadRequestError 400 invalid_request_error', async (_name, body, message) => {
+      const error = await apiError(createRaw(body));
+      expect(error).toBeInstanceOf(Anthropic.BadRequestError);
+      expect([error.status, error.type]).toEqual([400, 'invalid_request_error']);
+      expect(error.apiMessage).toMatch(message);
+    });
+
+    it('answers an unknown model with NotFoundError 404', async () => {
+      const error = await apiError(client.messages.create({ ...ask(), model: 'gpt-5' }));
+      expect(error).toBeInstanceOf(Anthropic.NotFoundError);
+      expect([error.status, error.type, error.apiMessage]).toEqual([404, 'not_found_error', 'model: gpt-5']);
+    });
+
+    it('accepts what the 5.x models do: auto tool choice, adaptive thinking, effort', async () => {
+      const message = await client.messages.create({
+        ...ask(),
+        tools,
+        tool_choice: { type: 'auto' },
+        thinking: { type: 'adaptive' },
+        output_config: { effort: 'high' },
+      });
+      expect(message.stop_reason).toBe('end_turn');
+    });
+
+    it('checks credentials and routes like the API', async () => {
+      const noKey = await fetch(`${fake.url}/v1/messages`, { method: 'POST', body: JSON.stringify(ask()) });
+      expect(noKey.status).toBe(401);
+      expect(await noKey.json()).toMatchObject({ type: 'error', error: { type: 'authentication_error' } });
+
+      const elsewhere = await fetch(`${fake.url}/v1/models`);
+      expect(elsewhere.status).toBe(404);
+      expect(fake.requests).toHaveLength(1);
+    });
+  });
+
+  describe('recording', () => {
+    it('records every request, failed ones too, with headers, parsed body and time', async () => {
+      const before = Date.now();
+      await client.messages.create(ask('first'));
+      await apiError(createRaw({ ...ask('second'), temperature: 1 }));
+      fake.enqueue({ kind: 'server_error' });
+      await apiError(client.messages.create(ask('third')));
+
+      expect(fake.requests.map((r) => r.body.messages[0].content)).toEqual(['first', 'second', 'third']);
+      const [first] = fake.requests;
+      expect(first!.body).toEqual(ask('first'));
+      // SDK 1.x sends the API key as a bearer token, not x-api-key.
+      expect(first!.headers.authorization).toBe('Bearer test-key');
+      expect(first!.headers['anthropic-version']).toEqual(expect.any(String));
+      expect(first!.receivedAt).toBeGreaterThanOrEqual(before);
+      expect(first!.receivedAt).toBeLessThanOrEqual(Date.now());
+    });
+
+    it('sends a request-id header that matches the message id', async () => {
+      const { data, request_id } = await client.messages.create(ask()).withResponse();
+      expect(request_id).toMatch(/^req_fake_\d+$/);
+      expect(data.id).toBe(request_id?.replace('req_fake_', 'msg_fake_'));
+
+      const message = await client.messages.create(ask());
+      expect(message._request_id).toBe(message.id.replace('msg_fake_', 'req_fake_'));
+    });
+  });
+});
+
+describe('FakeAnthropicServer.close()', () => {
+  it('returns promptly while a slow answer is pending, failing that request', async () => {
+    const fake = await FakeAnthropicServer.start();
+    const client = new Anthropic({ apiKey: 'test-key', baseURL: fake.url, maxRetries: 0 });
+    fake.setDefault({ kind: 'slow', delayMs: 30_000 });
+    const pending = client.messages.create(ask()).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    while (fake.requests.length === 0) await new Promise((r) => setTimeout(r, 10));
+
+    const started = Date.now();
+    await fake.close();
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(await pending).toBeInstanceOf(Anthropic.APIConnectionError);
+  });
+});
+
+describe('exampleFromSchema', () => {
+  it('follows $ref into $defs and definitions, including the root', () => {
+    const schema = {
+      type: 'object',
+      properties: {
+        a: { $ref: '#/definitions/name' },
+        b: { $ref: '#/$defs/count' },
+        child: { anyOf: [{ type: 'null' }, { $ref: '#' }] },
+      },
+      required: ['a', 'b', 'child'],
+      definitions: { name: { type: 'string', const: 'fixed' } },
+      $defs: { count: { type: 'integer', exclusiveMinimum: 10, maximum: 20 } },
+    };
+    expect(exampleFromSchema(schema)).toEqual({ a: 'fixed', b: 11, child: null });
+  });
+
+  it('ends recursive structures through empty arrays and null variants', () => {
+    const tree = {
+      type: 'object',
+      properties: { label: { type: 'string' }, children: { type: 'array', items: { $ref: '#' } } },
+      required: ['label', 'children'],
+    };
+    type Node = { children: Node[] };
+    let depth = 0;
+    for (let node = exampleFromSchema(tree) as Node; node.children[0]; node = node.children[0]) depth++;
+    expect(depth).toBeGreaterThan(0);
+    expect(depth).toBeLessThan(20);
+  });
+
+  it('handles nullable types, oneOf, allOf, array bounds, string constraints and numbers', () => {
+    const schema = {
+      type: 'object',
+      properties: {
+        nullable: { type: ['string', 'null'] },
+        onlyNull: { type: 'null' },
+        oneOf: { oneOf: [{ type: 'boolean' }, { type: 'string' }] },
+        allOf: { allOf: [{ type: 'object', properties: { x: { type: 'number' } } }, { properties: { y: { enum: ['q', 'r'] } } }] },
+        three: { type: 'array', items: { type: 'integer', minimum: -5, maximum: -2 }, minItems: 3, maxItems: 4 },
+        none: { type: 'array', items: { type: 'string' }, maxItems: 0 },
+        short: { type: 'string', maxLength: 3 },
+        long: { type: 'string', minLength: 10 },
+        date: { type: 'string', format: 'date' },
+        code: { type: 'string', pattern: '^[0-9]+$' },
+        half: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 },
+        step: { type: 'number', minimum: 7, multipleOf: 5 },
+      },
+    };
+    expect(exampleFromSchema(schema)).toEqual({
+      nullable: 'example',
+      onlyNull: null,
+      oneOf: true,
+      allOf: { x: 1, y: 'q' },
+      three: [-2, -2, -2],
+      none: [],
+      short: 'abc',
+      long: 'xxxxxxxxxx',
+      date: '2026-11-02',
+      code: '0',
+      half: 0.5,
+      step: 10,
+    });
+  });
+});

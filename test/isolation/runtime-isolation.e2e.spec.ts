@@ -1,0 +1,110 @@
+import { Inject, Injectable, Module } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { z } from 'zod';
+import { loadConfig } from '../../src/config/config.loader.js';
+import { AppConfigModule } from '../../src/config/app-config.module.js';
+import { CoreModule } from '../../src/core/core.module.js';
+import { DatabaseModule } from '../../src/database/database.module.js';
+import { LlmGateway } from '../../src/llm/llm-gateway.service.js';
+import type { LlmClient } from '../../src/llm/llm-client.port.js';
+import { LLM_CLIENT } from '../../src/llm/llm.tokens.js';
+import { LlmModule } from '../../src/llm/llm.module.js';
+import { FakeAnthropicServer } from '../fakes/fake-anthropic.server.js';
+import { DEMO, startTestApp, TEST_JWT_SECRET, type TestApp } from '../support/test-app.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+
+/**
+ * The promise the free tier rests on: with a real LLM configured (the fake Anthropic server,
+ * reached through the real SDK), every v1 route works and not one request reaches the model, and
+ * no LLM client is even constructed.
+ */
+describe('phase isolation at run time', () => {
+  let fake: FakeAnthropicServer;
+  let t: TestApp;
+
+  beforeAll(async () => {
+    fake = await FakeAnthropicServer.start();
+    t = await startTestApp({ ANTHROPIC_API_KEY: 'test-key', ANTHROPIC_BASE_URL: fake.url });
+  });
+  afterAll(async () => {
+    await t.close();
+    await fake.close();
+  });
+
+  it('serves every v1 route to free and premium students with zero LLM requests and zero LLM clients', async () => {
+    const gateway = t.app.get(LlmGateway);
+    expect(gateway.provider).toBe('anthropic');
+    await t.http.get('/api/v1/health').expect(200);
+    await t.http
+      .post('/api/v1/auth/register')
+      .send({ email: 'isolation@example.com', password: 'longenough1', full_name: 'Iso Lation' })
+      .expect(201);
+
+    for (const account of [DEMO.free, DEMO.premium, { email: 'isolation@example.com', password: 'longenough1' }]) {
+      const auth = await t.login(account.email, account.password);
+      await t.http.get('/api/v1/auth/me').set('authorization', auth).expect(200);
+      await t.http.get('/api/v1/chapters').set('authorization', auth).expect(200);
+      await t.http.get('/api/v1/chapters/01-intro').set('authorization', auth).expect(200);
+      await t.http.get('/api/v1/quizzes/01-intro-quiz').set('authorization', auth).expect(200);
+      await t.http.post('/api/v1/quizzes/01-intro-quiz/submit').set('authorization', auth).send({ answers: { q1: 'a', q2: 'b' } }).expect(200);
+      await t.http.get('/api/v1/progress').set('authorization', auth).expect(200);
+      await t.http.get('/api/v1/progress/quiz-history').set('authorization', auth).expect(200);
+    }
+
+    expect(fake.requests).toHaveLength(0);
+    expect(gateway.stats().clientsCreated).toBe(0);
+  });
+
+  it('would notice an LLM call: the same counters move when the port is used', async () => {
+    const client = t.app.get<LlmClient>(LLM_CLIENT);
+    const before = fake.requests.length;
+    const result = await client.complete(
+      { feature: 'adaptive-path', system: ['Answer with a greeting.'], input: 'hello', schema: z.object({ greeting: z.string() }), maxTokens: 100 },
+      { studentId: null },
+    );
+    expect(result.source).toBe('llm');
+    expect(fake.requests.length).toBe(before + 1);
+    expect(t.app.get(LlmGateway).stats().clientsCreated).toBe(1);
+  });
+});
+
+describe('dependency injection keeps Core away from the LLM client', () => {
+  const config = () =>
+    loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', JWT_SECRET_KEY: TEST_JWT_SECRET, ANTHROPIC_API_KEY: 'test-key' });
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(() => db.drop());
+  const database = () => DatabaseModule.forRoot(db.url);
+
+  it('CoreModule compiled alone cannot resolve the LLM client token', async () => {
+    const moduleRef = await Test.createTestingModule({ imports: [AppConfigModule.forRoot(config()), database(), CoreModule] }).compile();
+    try {
+      expect(() => moduleRef.get(LLM_CLIENT, { strict: false })).toThrow();
+    } finally {
+      await moduleRef.close();
+    }
+  });
+
+  it('a provider that asks for the LLM client without importing LlmModule fails to boot', async () => {
+    @Injectable()
+    class Sneaky {
+      constructor(@Inject(LLM_CLIENT) readonly llm: LlmClient) {}
+    }
+    @Module({ imports: [CoreModule], providers: [Sneaky] })
+    class SneakyModule {}
+    await expect(
+      Test.createTestingModule({ imports: [AppConfigModule.forRoot(config()), database(), LlmModule, SneakyModule] }).compile(),
+    ).rejects.toThrow(/LLM_CLIENT/);
+  });
+
+  it('the control: a module that imports LlmModule does resolve it', async () => {
+    const moduleRef = await Test.createTestingModule({ imports: [AppConfigModule.forRoot(config()), database(), LlmModule] }).compile();
+    try {
+      expect(moduleRef.get(LLM_CLIENT)).toBeInstanceOf(LlmGateway);
+    } finally {
+      await moduleRef.close();
+    }
+  });
+});

@@ -1,0 +1,6 @@
+import { Module } from '@nestjs/common';
+import { FeatureFlagsService } from './feature-flags.service.js';
+
+/** Feature flags shared by the premium features (which read them) and the admin (which writes them). */
+@Module({ providers: [FeatureFlagsService], exports: [FeatureFlagsService] })
+export class FeatureFlagsModule {}

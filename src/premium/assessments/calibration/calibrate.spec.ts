@@ -1,0 +1,130 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { projectRoot } from '../../../common/paths/project-root.js';
+import { calibrate, main } from './calibrate.js';
+import { CalibrationInputError, parseCalibrationLines } from './calibration-data.js';
+
+const FIXTURE = join(projectRoot(), 'test/fixtures/calibration-sample.jsonl');
+const METRICS = ['pearson', 'spearman', 'rmse', 'accuracy', 'macro_f1'] as const;
+
+function expectFiniteMetrics(m: Record<string, unknown>): void {
+  for (const k of METRICS) {
+    expect(typeof m[k]).toBe('number');
+    expect(Number.isFinite(m[k])).toBe(true);
+  }
+}
+
+describe('calibrate on the sample fixture', () => {
+  const lines = parseCalibrationLines(readFileSync(FIXTURE, 'utf8'), FIXTURE);
+  const report = calibrate(lines, { grader: 'rules' });
+
+  it('reads every line of the fixture, some with their own rubric', () => {
+    expect(lines.length).toBeGreaterThanOrEqual(40);
+    expect(lines.some((l) => l.rubric)).toBe(true);
+    expect(lines.some((l) => !l.rubric)).toBe(true);
+  });
+
+  it('reports the documented shape with finite metrics', () => {
+    expect(Object.keys(report).sort()).toEqual(
+      ['answers_per_second', 'baseline', 'by_corpus', 'grader', 'macro_f1', 'accuracy', 'n', 'pearson', 'rmse', 'spearman', 'threshold'].sort(),
+    );
+    expect(report.n).toBe(lines.length);
+    expect(report.grader).toBe('rules');
+    expectFiniteMetrics(report);
+    expectFiniteMetrics(report.baseline);
+    expect(Number.isFinite(report.threshold)).toBe(true);
+    expect(report.answers_per_second).toBeGreaterThan(0);
+    expect(Object.keys(report.by_corpus).sort()).toEqual(['ml', 'science']);
+    for (const corpus of Object.values(report.by_corpus)) {
+      expectFiniteMetrics(corpus);
+      expectFiniteMetrics(corpus.baseline);
+    }
+    expect(report.by_corpus.ml?.n).toBe(lines.filter((l) => l.qid.startsWith('ml:')).length);
+  });
+
+  it('beats the word-overlap baseline on macro-F1', () => {
+    expect(report.macro_f1 ?? 0).toBeGreaterThan(report.baseline.macro_f1 ?? 1);
+  });
+
+  it('is deterministic apart from the timing', () => {
+    const again = calibrate(lines);
+    expect({ ...again, answers_per_second: 0 }).toEqual({ ...report, answers_per_second: 0 });
+  });
+});
+
+describe('parseCalibrationLines', () => {
+  const good = JSON.stringify({ qid: 'x:1', question: 'q', reference: 'r', answer: 'a', score: 1, max_score: 1 });
+
+  it('skips blank lines', () => {
+    expect(parseCalibrationLines(`${good}\n\n${good}\n`)).toHaveLength(2);
+  });
+
+  it('names the line of malformed JSON', () => {
+    expect(() => parseCalibrationLines(`${good}\n{not json`, 'f.jsonl')).toThrow(/^f\.jsonl: line 2: not valid JSON/);
+  });
+
+  it('names the line and field of an invalid record', () => {
+    const bad = JSON.stringify({ qid: 'x:1', question: 'q', reference: 'r', answer: 'a', max_score: 1 });
+    expect(() => parseCalibrationLines(`${good}\n${good}\n${bad}`)).toThrow(CalibrationInputError);
+    expect(() => parseCalibrationLines(`${good}\n${good}\n${bad}`)).toThrow(/line 3: invalid record at score/);
+  });
+
+  it('rejects a score above max_score', () => {
+    const over = JSON.stringify({ qid: 'x:1', question: 'q', reference: 'r', answer: 'a', score: 2, max_score: 1 });
+    expect(() => parseCalibrationLines(over)).toThrow(/line 1: score 2 exceeds max_score 1/);
+  });
+});
+
+describe('the command', () => {
+  // Captured console output (this project runs jest as native ESM, without the `jest` global).
+  let out: string[];
+  let err: string[];
+  let dir: string;
+  const { log, error } = console;
+
+  beforeEach(() => {
+    out = [];
+    err = [];
+    console.log = (...args: unknown[]) => void out.push(args.map(String).join(' '));
+    console.error = (...args: unknown[]) => void err.push(args.map(String).join(' '));
+    dir = mkdtempSync(join(tmpdir(), 'calibrate-'));
+  });
+  afterEach(() => {
+    console.log = log;
+    console.error = error;
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('prints a report and, with --format json, a JSON object as its last line', () => {
+    expect(main([FIXTURE, '--grader', 'rules', '--format', 'json'])).toBe(0);
+    expect(out[0]).toMatch(/overlap baseline/);
+    const last = JSON.parse(out[out.length - 1] ?? '');
+    expect(last.grader).toBe('rules');
+    expect(last.baseline).toHaveProperty('macro_f1');
+    expect(last.by_corpus).toHaveProperty('science');
+  });
+
+  it('says the llm grader is not available and exits 2', () => {
+    expect(main([FIXTURE, '--grader', 'llm'])).toBe(2);
+    expect(err[0]).toMatch(/not available in this build/);
+  });
+
+  it('exits 1 on a missing file', () => {
+    expect(main([join(dir, 'nope.jsonl')])).toBe(1);
+    expect(err[0]).toMatch(/nope\.jsonl: no such file/);
+  });
+
+  it('exits 1 on a malformed line, naming it', () => {
+    const file = join(dir, 'bad.jsonl');
+    writeFileSync(file, `${JSON.stringify({ qid: 'x:1', question: 'q', reference: 'r', answer: 'a', score: 0, max_score: 1 })}\n[1, 2\n`);
+    expect(main([file])).toBe(1);
+    expect(err[0]).toMatch(/line 2/);
+  });
+
+  it('exits 2 on bad usage', () => {
+    expect(main([])).toBe(2);
+    expect(main([FIXTURE, '--format', 'xml'])).toBe(2);
+    expect(main([FIXTURE, '--grader', 'magic'])).toBe(2);
+  });
+});

@@ -1,0 +1,7 @@
+import { SetMetadata } from '@nestjs/common';
+import type { PremiumFeature } from '../../flags/feature-flags.js';
+
+export const PREMIUM_FEATURE = 'premiumFeature';
+
+/** Names the flag that gates a premium route (checked by PremiumGuard). */
+export const ForFeature = (feature: PremiumFeature): MethodDecorator => SetMetadata(PREMIUM_FEATURE, feature);

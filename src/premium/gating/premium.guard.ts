@@ -1,0 +1,49 @@
+import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { AuthenticatedStudent } from '../../common/auth/authenticated-student.js';
+import { ApiException } from '../../common/errors/api.exception.js';
+import { APP_CONFIG } from '../../config/app-config.module.js';
+import type { AppConfig } from '../../config/config.loader.js';
+import { StudentsService } from '../../core/students/students.service.js';
+import type { FlagDecision, PremiumFeature } from '../../flags/feature-flags.js';
+import { FeatureFlagsService } from '../../flags/feature-flags.service.js';
+import { PREMIUM_FEATURE } from './premium-feature.decorator.js';
+
+export type PremiumRequest = { user: AuthenticatedStudent; flag?: FlagDecision };
+
+/**
+ * Premium routes: the subscription is read from the database on every call (a token issued
+ * before a downgrade or expiry grants nothing), then the route's feature flag for this student.
+ */
+@Injectable()
+export class PremiumGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly students: StudentsService,
+    private readonly flags: FeatureFlagsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = context.switchToHttp().getRequest<PremiumRequest>();
+    const student = await this.students.findById(request.user.studentId);
+    if (!student) throw ApiException.unauthorized('The account for this token no longer exists');
+    const active =
+      student.subscriptionTier === 'premium' &&
+      (student.subscriptionExpiresAt === null || student.subscriptionExpiresAt.getTime() > Date.now());
+    if (!active) {
+      throw new ApiException(
+        'PREMIUM_REQUIRED',
+        student.subscriptionTier === 'premium' ? 'Your premium subscription has expired' : 'This feature is part of the premium plan',
+        { upgrade_url: this.config.UPGRADE_URL },
+      );
+    }
+    const feature = this.reflector.get<PremiumFeature | undefined>(PREMIUM_FEATURE, context.getHandler());
+    if (feature) {
+      const decision = await this.flags.decide(feature, student.studentId);
+      if (!decision.enabled) throw new ApiException('FEATURE_DISABLED', 'This feature is not available for your account yet', { feature });
+      request.flag = decision;
+    }
+    return true;
+  }
+}

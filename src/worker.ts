@@ -1,0 +1,49 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module.js';
+import { ConfigError, loadConfig } from './config/config.loader.js';
+import { loadDotEnv } from './config/dotenv.js';
+
+/**
+ * A grading worker: the same modules as the API, no HTTP server, always working the queue.
+ * Run as many as you like against one DATABASE_URL (`npm run worker`).
+ */
+async function main(): Promise<void> {
+  loadDotEnv();
+  let config;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+  if (!config.DATABASE_URL) {
+    process.stderr.write('Invalid configuration: DATABASE_URL is required for a worker (it shares the API’s database)\n');
+    process.exit(1);
+  }
+  const app = await NestFactory.createApplicationContext(
+    AppModule.register({ config: { ...config, GRADING_IN_API: true }, databaseUrl: config.DATABASE_URL }),
+    { bufferLogs: true },
+  );
+  app.useLogger(app.get(Logger));
+  app.get(Logger).log('Grading worker started');
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    app.get(Logger).log(`Worker stopping (${signal})`);
+    setTimeout(() => process.exit(1), 10_000).unref();
+    await app.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`Worker failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

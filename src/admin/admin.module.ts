@@ -1,0 +1,20 @@
+import { Module } from '@nestjs/common';
+import { CoreModule } from '../core/core.module.js';
+import { FeatureFlagsModule } from '../flags/feature-flags.module.js';
+import { AdminGuard } from './admin.guard.js';
+import { AlertsModule } from './alerts/alerts.module.js';
+import { CostReportService } from './costs/cost-report.service.js';
+import { CostsController } from './costs/costs.controller.js';
+import { DashboardModule } from './dashboard/dashboard.module.js';
+import { FlagsAdminController } from './flags/flags-admin.controller.js';
+import { FlagsAdminService } from './flags/flags-admin.service.js';
+import { MetricsReportService } from './metrics/metrics-report.service.js';
+import { MetricsController } from './metrics/metrics.controller.js';
+
+/** The operators' side: cost reports, alerts, flags, metrics and the dashboard. */
+@Module({
+  imports: [CoreModule, FeatureFlagsModule, AlertsModule, DashboardModule],
+  controllers: [CostsController, FlagsAdminController, MetricsController],
+  providers: [AdminGuard, CostReportService, FlagsAdminService, MetricsReportService],
+})
+export class AdminModule {}

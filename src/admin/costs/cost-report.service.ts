@@ -1,0 +1,125 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { ApiException } from '../../common/errors/api.exception.js';
+import { APP_CONFIG } from '../../config/app-config.module.js';
+import type { AppConfig } from '../../config/config.loader.js';
+import type { CostGroup } from './costs.dto.js';
+
+export type CostRow = {
+  key: string | null;
+  full_name?: string | null;
+  total_requests: number;
+  failed_requests: number;
+  cost_micro: number;
+  tokens_input: number;
+  tokens_output: number;
+};
+
+export type CostReport = {
+  start: string;
+  end: string;
+  group: CostGroup;
+  rows: CostRow[];
+  total: Omit<CostRow, 'key' | 'full_name'> & { students: number };
+  alerts: { type: string; level: string; student_id: string | null; observed: string; threshold: string; period: string; created_at: Date }[];
+};
+
+const GROUP_SQL: Record<CostGroup, string> = {
+  feature: 'l.feature',
+  model: 'l.model',
+  student: 'l.student_id::text',
+  day: `to_char(l.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')`,
+};
+
+const MAX_DAYS = 3 * 366;
+
+/**
+ * The cost report, in SQL over live usage rows. Money is summed as numeric and handed over as
+ * integer micro-dollars, so every breakdown adds up to the total exactly.
+ */
+@Injectable()
+export class CostReportService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async report(startDate: string, endDate: string, group: CostGroup): Promise<CostReport> {
+    const { from, to } = range(startDate, endDate);
+    const expr = GROUP_SQL[group];
+    const rows: Record<string, string | number | null>[] = await this.db.query(
+      `SELECT ${expr} AS key,
+              ${group === 'student' ? 'max(s.full_name) AS full_name,' : ''}
+              count(*) FILTER (WHERE l.outcome = 'success')::int AS total_requests,
+              count(*) FILTER (WHERE l.outcome IN ('error', 'timeout'))::int AS failed_requests,
+              (coalesce(sum(l.cost_usd), 0) * 1000000)::bigint::text AS cost_micro,
+              coalesce(sum(l.tokens_input), 0)::bigint::text AS tokens_input,
+              coalesce(sum(l.tokens_output), 0)::bigint::text AS tokens_output
+         FROM llm_usage_logs l
+         ${group === 'student' ? 'LEFT JOIN students s ON s.student_id = l.student_id' : ''}
+        WHERE l.deleted_at IS NULL AND l.created_at >= $1 AND l.created_at < $2
+        GROUP BY 1
+        ORDER BY ${group === 'day' ? '1 ASC' : 'sum(l.cost_usd) DESC, 1 ASC'}`,
+      [from, to],
+    );
+    const [students]: { n: number }[] = await this.db.query(
+      `SELECT count(DISTINCT student_id)::int AS n FROM llm_usage_logs
+        WHERE deleted_at IS NULL AND created_at >= $1 AND created_at < $2 AND student_id IS NOT NULL`,
+      [from, to],
+    );
+    const parsed = rows.map((r) => ({
+      key: r.key === null ? null : String(r.key),
+      ...(group === 'student' && { full_name: r.full_name === null ? null : String(r.full_name) }),
+      total_requests: Number(r.total_requests),
+      failed_requests: Number(r.failed_requests),
+      cost_micro: Number(r.cost_micro),
+      tokens_input: Number(r.tokens_input),
+      tokens_output: Number(r.tokens_output),
+    }));
+    const total = parsed.reduce(
+      (t, r) => ({
+        total_requests: t.total_requests + r.total_requests,
+        failed_requests: t.failed_requests + r.failed_requests,
+        cost_micro: t.cost_micro + r.cost_micro,
+        tokens_input: t.tokens_input + r.tokens_input,
+        tokens_output: t.tokens_output + r.tokens_output,
+      }),
+      { total_requests: 0, failed_requests: 0, cost_micro: 0, tokens_input: 0, tokens_output: 0 },
+    );
+    const alerts = await this.db.query<CostReport['alerts']>(
+      `SELECT type, level, student_id, observed::text AS observed, threshold::text AS threshold, period, created_at
+         FROM llm_alerts WHERE created_at >= $1 AND created_at < $2 ORDER BY created_at DESC LIMIT 200`,
+      [from, to],
+    );
+    return { start: startDate, end: endDate, group, rows: parsed, total: { ...total, students: students?.n ?? 0 }, alerts };
+  }
+
+  get thresholdMicro(): number {
+    return this.config.LLM_COST_ALERT_THRESHOLD;
+  }
+}
+
+function range(startDate: string, endDate: string): { from: Date; to: Date } {
+  const from = new Date(`${startDate}T00:00:00Z`);
+  const last = new Date(`${endDate}T00:00:00Z`);
+  const issues = [];
+  if (Number.isNaN(from.getTime()) || from.toISOString().slice(0, 10) !== startDate) issues.push({ field: 'start_date', issue: 'is not a real date' });
+  if (Number.isNaN(last.getTime()) || last.toISOString().slice(0, 10) !== endDate) issues.push({ field: 'end_date', issue: 'is not a real date' });
+  if (issues.length) throw ApiException.validation(issues);
+  if (last < from) throw ApiException.validation([{ field: 'end_date', issue: 'must not be before start_date' }]);
+  if ((last.getTime() - from.getTime()) / 86_400_000 > MAX_DAYS) {
+    throw ApiException.validation([{ field: 'end_date', issue: `the range may span at most ${MAX_DAYS} days` }]);
+  }
+  return { from, to: new Date(last.getTime() + 86_400_000) };
+}
+
+/** Exact dollars from micro-dollars (a JSON number with at most six decimals). */
+export function usd(micro: number): number {
+  return micro / 1_000_000;
+}
+
+/** micro ÷ n, rounded half-up to a whole micro-dollar. */
+export function perUnit(micro: number, n: number): number {
+  return n === 0 ? 0 : Math.floor((micro * 2 + n) / (2 * n));
+}

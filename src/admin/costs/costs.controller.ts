@@ -1,0 +1,92 @@
+import { Controller, Get, Header, Query, UseGuards } from '@nestjs/common';
+import { ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiRoute } from '../../common/http/api-docs.js';
+import { microUsdToDecimal } from '../../llm/pricing/cost-calculator.js';
+import { AdminGuard } from '../admin.guard.js';
+import { CostReportService, perUnit, usd, type CostReport } from './cost-report.service.js';
+import { CostQueryDto, CostReportDto } from './costs.dto.js';
+
+@ApiTags('admin')
+@Controller('api/v2/admin/costs')
+@UseGuards(AdminGuard)
+export class CostsController {
+  constructor(private readonly costs: CostReportService) {}
+
+  @Get()
+  @ApiRoute({
+    operationId: 'getCostReport',
+    summary: 'LLM cost for a date range, broken down by feature, student, model or day',
+    errors: ['VALIDATION_ERROR', 'FORBIDDEN'],
+  })
+  @ApiOkResponse({ type: CostReportDto })
+  async report(@Query() query: CostQueryDto): Promise<Record<string, unknown>> {
+    const group = query.group_by ?? 'feature';
+    const r = await this.costs.report(query.start_date, query.end_date, group);
+    return {
+      period: { start_date: r.start, end_date: r.end },
+      total_cost_usd: usd(r.total.cost_micro),
+      total_requests: r.total.total_requests,
+      failed_requests: r.total.failed_requests,
+      average_cost_per_student: usd(perUnit(r.total.cost_micro, r.total.students)),
+      average_cost_per_request: usd(perUnit(r.total.cost_micro, r.total.total_requests)),
+      tokens_input: r.total.tokens_input,
+      tokens_output: r.total.tokens_output,
+      threshold_usd: usd(this.costs.thresholdMicro),
+      [`breakdown_by_${group}`]: r.rows.map((row) => ({
+        [group]: row.key,
+        ...(group === 'student' && { full_name: row.full_name ?? null }),
+        total_requests: row.total_requests,
+        failed_requests: row.failed_requests,
+        total_cost_usd: usd(row.cost_micro),
+        average_cost_per_request: usd(perUnit(row.cost_micro, row.total_requests)),
+        tokens_input: row.tokens_input,
+        tokens_output: row.tokens_output,
+      })),
+      alerts: r.alerts.map((a) => ({
+        type: a.type,
+        level: a.level,
+        student_id: a.student_id,
+        cost_usd: Number(a.observed),
+        threshold_usd: Number(a.threshold),
+        period: a.period,
+        created_at: a.created_at.toISOString(),
+      })),
+    };
+  }
+
+  @Get('export')
+  @Header('content-type', 'text/csv; charset=utf-8')
+  @ApiProduces('text/csv')
+  @ApiRoute({ operationId: 'exportCostReport', summary: 'The same breakdown rows as CSV', errors: ['VALIDATION_ERROR', 'FORBIDDEN'] })
+  @ApiOkResponse({ description: 'CSV with a header line', schema: { type: 'string', example: 'feature,total_requests,total_cost_usd,average_cost_per_request,tokens_input,tokens_output\nadaptive-path,3750,102.000000,0.027200,4100000,900000' } })
+  async export(@Query() query: CostQueryDto): Promise<string> {
+    const group = query.group_by ?? 'feature';
+    return toCsv(await this.costs.report(query.start_date, query.end_date, group));
+  }
+}
+
+function cell(value: string | number | null | undefined): string {
+  let text = value === null || value === undefined ? '' : String(value);
+  // A cell a spreadsheet would run as a formula is defused.
+  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+export function toCsv(r: CostReport): string {
+  const header = [r.group, ...(r.group === 'student' ? ['full_name'] : []), 'total_requests', 'failed_requests', 'total_cost_usd', 'average_cost_per_request', 'tokens_input', 'tokens_output'];
+  const lines = r.rows.map((row) =>
+    [
+      row.key,
+      ...(r.group === 'student' ? [row.full_name ?? ''] : []),
+      row.total_requests,
+      row.failed_requests,
+      microUsdToDecimal(row.cost_micro),
+      microUsdToDecimal(perUnit(row.cost_micro, row.total_requests)),
+      row.tokens_input,
+      row.tokens_output,
+    ]
+      .map(cell)
+      .join(','),
+  );
+  return [header.join(','), ...lines].join('\n') + '\n';
+}

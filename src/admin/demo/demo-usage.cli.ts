@@ -1,0 +1,31 @@
+/** `npm run demo:usage`: writes a simulated month of premium usage (see demo-usage.ts). */
+import { DataSource } from 'typeorm';
+import { loadConfig } from '../../config/config.loader.js';
+import { loadDotEnv } from '../../config/dotenv.js';
+import { dataSourceOptions } from '../../database/data-source-options.js';
+import { resolveDatabase } from '../../database/database-url.js';
+import { microUsdToDecimal } from '../../llm/pricing/cost-calculator.js';
+import { DAYS, seedDemoUsage } from './demo-usage.js';
+
+async function main(): Promise<void> {
+  loadDotEnv();
+  const config = loadConfig(process.env);
+  if (config.NODE_ENV === 'production') throw new Error('demo:usage writes made-up usage; it refuses to run with NODE_ENV=production');
+  const database = await resolveDatabase(config, () => undefined);
+  const db = await new DataSource(dataSourceOptions(database.url, 2)).initialize();
+  try {
+    const r = await seedDemoUsage(db);
+    console.log(`Simulated ${DAYS} days: ${r.rows} LLM calls by ${r.students} demo students, $${microUsdToDecimal(r.costMicro)} in all.`);
+  } finally {
+    await db.destroy();
+    await database.stop();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,102 @@
+/**
+ * `npm run demo:usage`: a simulated month of premium usage, so the cost report, CSV, metrics and
+ * dashboard have something true to show. Priced with the real price list; deterministic (seeded
+ * PRNG); idempotent (it replaces the rows it made before, tagged `demo-usage`).
+ */
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { PasswordHasher } from '../../core/auth/password-hasher.js';
+import { computeCost, microUsdToDecimal } from '../../llm/pricing/cost-calculator.js';
+
+const STUDENTS = 40;
+export const DAYS = 30;
+const TAG = 'demo-usage';
+
+function prng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+type UsageRow = (string | number | boolean | null)[];
+
+export async function seedDemoUsage(db: DataSource, now = new Date()): Promise<{ rows: number; costMicro: number; students: number }> {
+  const random = prng(20261122);
+  const hasher = new PasswordHasher();
+  const hash = await hasher.hash('demo-password');
+  const students: string[] = [];
+  for (let i = 1; i <= STUDENTS; i++) {
+    const email = `demo-${String(i).padStart(2, '0')}@example.com`;
+    const [row] = await db.query<{ student_id: string }[]>(
+      `INSERT INTO students (email, password_hash, full_name, subscription_tier, subscription_expires_at)
+       VALUES ($1, $2, $3, 'premium', now() + interval '1 year')
+       ON CONFLICT ((lower(email))) DO UPDATE SET full_name = EXCLUDED.full_name RETURNING student_id`,
+      [email, hash, `Demo Student ${i}`],
+    );
+    if (!row) throw new Error(`Could not create the demo student ${email}`);
+    students.push(row.student_id);
+  }
+  await db.query(`DELETE FROM llm_usage_logs WHERE request_id = $1`, [TAG]);
+  await db.query(`DELETE FROM premium_requests WHERE student_id = ANY($1)`, [students]);
+
+  const usage: UsageRow[] = [];
+  const requests: UsageRow[] = [];
+  let costMicro = 0;
+  for (let d = DAYS - 1; d >= 0; d--) {
+    const day = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - d));
+    const calls = 40 + Math.floor(random() * 60);
+    for (let c = 0; c < calls; c++) {
+      // A few heavy users: the first two students make a third of the calls.
+      const student = random() < 0.33 ? students[Math.floor(random() * 2)]! : students[Math.floor(random() * STUDENTS)]!;
+      const assessment = random() < 0.6;
+      const feature = assessment ? 'assessment' : 'adaptive-path';
+      const variant = assessment ? 'llm' : random() < 0.5 ? 'adaptive' : 'static';
+      const model = assessment && random() < 0.5 ? 'claude-haiku-5-5' : 'claude-sonnet-5-5';
+      const at = new Date(day.getTime() + Math.floor(random() * 86_400_000));
+      if (at > now) continue;
+      const cached = !assessment && random() < 0.4;
+      const served = cached ? 'cache' : variant === 'static' ? 'rules' : 'llm';
+      requests.push([randomUUID(), assessment ? 'assessments' : 'adaptive_paths', variant, student, served, cached ? 3 : 900 + Math.floor(random() * 2000), at.toISOString()]);
+      if (served !== 'llm') continue;
+      const failed = random() < 0.03;
+      const tokens = {
+        inputTokens: 300 + Math.floor(random() * 900),
+        outputTokens: failed ? 0 : 200 + Math.floor(random() * 600),
+        cacheReadTokens: random() < 0.7 ? 1800 : 0,
+        cacheWrite5mTokens: random() < 0.1 ? 1800 : 0,
+        cacheWrite1hTokens: 0,
+      };
+      const cost = computeCost(model, tokens, { at });
+      costMicro += cost.microUsd;
+      usage.push([
+        randomUUID(), 1, student, feature, variant, 'anthropic', model, failed ? 'error' : 'success', !failed, failed ? 'server_error' : null,
+        tokens.inputTokens, tokens.outputTokens, tokens.cacheReadTokens, tokens.cacheWrite5mTokens, microUsdToDecimal(cost.microUsd),
+        800 + Math.floor(random() * 2500), TAG, at.toISOString(),
+      ]);
+    }
+  }
+  for (let i = 0; i < usage.length; i += 1000) {
+    const chunk = usage.slice(i, i + 1000);
+    const cols = 18;
+    await db.query(
+      `INSERT INTO llm_usage_logs (call_id, attempt, student_id, feature, variant, provider, model, outcome, success, error_code,
+         tokens_input, tokens_output, cache_read_tokens, cache_write_tokens, cost_usd, latency_ms, request_id, created_at)
+       VALUES ${chunk.map((_, r) => `(${Array.from({ length: cols }, (_, c) => `$${r * cols + c + 1}`).join(', ')})`).join(', ')}`,
+      chunk.flat(),
+    );
+  }
+  for (let i = 0; i < requests.length; i += 1000) {
+    const chunk = requests.slice(i, i + 1000);
+    await db.query(
+      `INSERT INTO premium_requests (request_id, feature, variant, student_id, source, latency_ms, created_at)
+       VALUES ${chunk.map((_, r) => `(${Array.from({ length: 7 }, (_, c) => `$${r * 7 + c + 1}`).join(', ')})`).join(', ')}`,
+      chunk.flat(),
+    );
+  }
+  return { rows: usage.length, costMicro, students: STUDENTS };
+}

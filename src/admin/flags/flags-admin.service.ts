@@ -1,0 +1,54 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { ApiException } from '../../common/errors/api.exception.js';
+import type { FlagState, PremiumFeature } from '../../flags/feature-flags.js';
+import { FeatureFlagsService } from '../../flags/feature-flags.service.js';
+import type { UpdateFlagDto } from './flags.dto.js';
+
+/** Writes feature flags, each change in the audit log with who and when, in one transaction. */
+@Injectable()
+export class FlagsAdminService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly flags: FeatureFlagsService,
+  ) {}
+
+  async list(): Promise<FlagState[]> {
+    this.flags.invalidate();
+    return [...(await this.flags.all()).values()];
+  }
+
+  async update(feature: PremiumFeature, change: UpdateFlagDto, adminId: string): Promise<FlagState> {
+    if (change.variants && change.variants.length > 0) {
+      const names = change.variants.map((v) => v.name);
+      if (new Set(names).size !== names.length) throw ApiException.validation([{ field: 'variants', issue: 'names must be unique' }]);
+      if (change.variants.every((v) => v.weight === 0)) throw ApiException.validation([{ field: 'variants', issue: 'at least one weight must be above 0' }]);
+    }
+    this.flags.invalidate();
+    const before = await this.flags.get(feature);
+    const after: FlagState = {
+      feature,
+      enabled: change.enabled ?? before.enabled,
+      rollout_percentage: change.rollout_percentage ?? before.rollout_percentage,
+      variants: change.variants?.map((v) => ({ name: v.name, weight: v.weight })) ?? before.variants,
+    };
+    await this.db.transaction(async (tx) => {
+      await tx.query(
+        `INSERT INTO feature_flags (feature, enabled, rollout_percentage, variants, updated_by, updated_at)
+         VALUES ($1, $2, $3, $4, $5, now())
+         ON CONFLICT (feature) DO UPDATE SET enabled = EXCLUDED.enabled, rollout_percentage = EXCLUDED.rollout_percentage,
+           variants = EXCLUDED.variants, updated_by = EXCLUDED.updated_by, updated_at = now()`,
+        [feature, after.enabled, after.rollout_percentage, JSON.stringify(after.variants), adminId],
+      );
+      await tx.query(`INSERT INTO feature_flag_audit (feature, before, after, changed_by) VALUES ($1, $2, $3, $4)`, [
+        feature,
+        JSON.stringify(before),
+        JSON.stringify(after),
+        adminId,
+      ]);
+    });
+    this.flags.invalidate();
+    return after;
+  }
+}

@@ -1,0 +1,50 @@
+import { Controller, Get, Header, Headers, Inject, Query, UseGuards } from '@nestjs/common';
+import { ApiExcludeEndpoint, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Public } from '../../common/auth/public.decorator.js';
+import { ApiException } from '../../common/errors/api.exception.js';
+import { ApiRoute } from '../../common/http/api-docs.js';
+import { AppMetrics } from '../../common/metrics/metrics.js';
+import { APP_CONFIG } from '../../config/app-config.module.js';
+import type { AppConfig } from '../../config/config.loader.js';
+import { AdminGuard } from '../admin.guard.js';
+import { CostQueryDto } from '../costs/costs.dto.js';
+import { MetricsDto } from './metrics.dto.js';
+import { MetricsReportService } from './metrics-report.service.js';
+
+@ApiTags('admin')
+@Controller()
+export class MetricsController {
+  constructor(
+    private readonly report: MetricsReportService,
+    private readonly metrics: AppMetrics,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  @Get('api/v2/admin/metrics')
+  @UseGuards(AdminGuard)
+  @ApiRoute({
+    operationId: 'getMetrics',
+    summary: 'Per feature and variant: requests, LLM calls, cache hit rate, fallback rate, p50/p95 latency, error rate, cost',
+    errors: ['VALIDATION_ERROR', 'FORBIDDEN'],
+  })
+  @ApiOkResponse({ type: MetricsDto })
+  async get(@Query() query: CostQueryDto): Promise<MetricsDto> {
+    const from = new Date(`${query.start_date}T00:00:00Z`);
+    const to = new Date(new Date(`${query.end_date}T00:00:00Z`).getTime() + 86_400_000);
+    if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime()) || to <= from) {
+      throw ApiException.validation([{ field: 'end_date', issue: 'must be a real date, not before start_date' }]);
+    }
+    return { period: { start_date: query.start_date, end_date: query.end_date }, features: await this.report.report(from, to) };
+  }
+
+  /** Prometheus scrape endpoint; with METRICS_TOKEN set, it wants that bearer token. */
+  @Public()
+  @Get('metrics')
+  @ApiExcludeEndpoint()
+  @Header('content-type', 'text/plain; version=0.0.4; charset=utf-8')
+  async prometheus(@Headers('authorization') authorization?: string): Promise<string> {
+    const token = this.config.METRICS_TOKEN;
+    if (token && authorization !== `Bearer ${token}`) throw ApiException.unauthorized('A metrics token is required');
+    return this.metrics.registry.metrics();
+  }
+}

@@ -42,7 +42,7 @@ try {
     `INSERT INTO llm_usage_logs (call_id, attempt, student_id, feature, variant, provider, model, outcome, success,
                                  tokens_input, tokens_output, cost_usd, latency_ms, created_at, deleted_at)
      SELECT gen_random_uuid(), 1, s.ids[1 + (i % 2000)],
-            CASE WHEN i % 5 < 3 THEN 'assessment' ELSE 'adaptive-path' END,
+            CASE WHEN i % 5 < 3 THEN 'assessments' ELSE 'adaptive_paths' END,
             CASE WHEN i % 2 = 0 THEN 'adaptive' ELSE 'static' END, 'anthropic',
             CASE WHEN i % 3 = 0 THEN 'claude-haiku-5-5' ELSE 'claude-sonnet-5-5' END,
             CASE WHEN i % 50 = 0 THEN 'error' ELSE 'success' END, i % 50 <> 0,

@@ -5,7 +5,7 @@ import type { TokenUsage } from './pricing/cost-calculator.js';
 export type LlmProviderName = 'anthropic' | 'openai-compatible' | 'rules';
 
 /** The LLM features; each has its own model setting and usage-log label. */
-export type LlmFeature = 'adaptive-path' | 'assessment';
+export type LlmFeature = 'adaptive_paths' | 'assessments';
 
 export type LlmRequest<T> = {
   feature: LlmFeature;

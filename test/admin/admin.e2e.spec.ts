@@ -21,12 +21,12 @@ describe('admin routes', () => {
     // A small, hand-checkable month: amounts chosen so float sums would drift and exact ones do not.
     const rows: [string, string, string, string, number, number, string, string | null][] = [
       // student, feature, model, outcome, tokens in, tokens out, cost, deleted_at
-      [ids.premium, 'adaptive-path', 'claude-sonnet-5-5', 'success', 1000, 200, '0.100001', null],
-      [ids.premium, 'adaptive-path', 'claude-sonnet-5-5', 'success', 1000, 200, '0.200002', null],
-      [ids.premium, 'assessment', 'claude-haiku-5-5', 'success', 3000, 500, '0.300003', null],
-      [ids.free, 'assessment', 'claude-haiku-5-5', 'error', 10, 0, '0.000007', null],
-      [ids.free, 'assessment', 'claude-haiku-5-5', 'success', 50, 5, '0.000001', null],
-      [ids.free, 'assessment', 'claude-haiku-5-5', 'success', 9999, 9999, '9.999999', '2026-11-10T00:00:00Z'],
+      [ids.premium, 'adaptive_paths', 'claude-sonnet-5-5', 'success', 1000, 200, '0.100001', null],
+      [ids.premium, 'adaptive_paths', 'claude-sonnet-5-5', 'success', 1000, 200, '0.200002', null],
+      [ids.premium, 'assessments', 'claude-haiku-5-5', 'success', 3000, 500, '0.300003', null],
+      [ids.free, 'assessments', 'claude-haiku-5-5', 'error', 10, 0, '0.000007', null],
+      [ids.free, 'assessments', 'claude-haiku-5-5', 'success', 50, 5, '0.000001', null],
+      [ids.free, 'assessments', 'claude-haiku-5-5', 'success', 9999, 9999, '9.999999', '2026-11-10T00:00:00Z'],
     ];
     let day = 1;
     for (const [sid, feature, model, outcome, tin, tout, cost, deleted] of rows) {
@@ -42,7 +42,7 @@ describe('admin routes', () => {
     // Outside the range: must not count.
     await db.query(
       `INSERT INTO llm_usage_logs (call_id, attempt, student_id, feature, provider, model, outcome, success, cost_usd, created_at)
-       VALUES (gen_random_uuid(), 1, $1, 'assessment', 'anthropic', 'claude-haiku-5-5', 'success', true, 5, '2026-10-31T23:59:59Z')`,
+       VALUES (gen_random_uuid(), 1, $1, 'assessments', 'anthropic', 'claude-haiku-5-5', 'success', true, 5, '2026-10-31T23:59:59Z')`,
       [ids.premium],
     );
   });

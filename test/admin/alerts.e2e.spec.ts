@@ -85,7 +85,7 @@ describe('LLM alerts (AlertsModule on a real database, SMTP server and webhook)'
       const at = new Date(r.at);
       await pool.query(
         `INSERT INTO llm_usage_logs (call_id, attempt, student_id, feature, provider, model, outcome, success, cost_usd, created_at, deleted_at)
-         VALUES (gen_random_uuid(), 1, $1, 'adaptive-path', 'anthropic', 'claude-sonnet-5-5', $2, $3, $4, $5, $6)`,
+         VALUES (gen_random_uuid(), 1, $1, 'adaptive_paths', 'anthropic', 'claude-sonnet-5-5', $2, $3, $4, $5, $6)`,
         [r.student ?? null, outcome, outcome === 'success', r.cost ?? '0', at, r.deleted ? at : null],
       );
     }

@@ -68,7 +68,7 @@ function buildRecords(): UsageRecord[] {
   const first = addDays(today(), -364);
   for (let d = 0; d < 365; d++) {
     const day = addDays(first, d);
-    ['adaptive-path', 'assessments'].forEach((feature, f) => {
+    ['adaptive_paths', 'assessments'].forEach((feature, f) => {
       const requests = 20 + ((d * 7 + f * 13) % 17);
       records.push({
         day,
@@ -83,7 +83,7 @@ function buildRecords(): UsageRecord[] {
       });
     });
     if (d >= 365 - 30) {
-      records.push({ day, feature: 'adaptive-path', model: 'claude-sonnet-4-5', student: SCRIPT_STUDENT_ID, requests: 3, failed: 0, micro: 60_000, tokensIn: 4_000, tokensOut: 900 });
+      records.push({ day, feature: 'adaptive_paths', model: 'claude-sonnet-4-5', student: SCRIPT_STUDENT_ID, requests: 3, failed: 0, micro: 60_000, tokensIn: 4_000, tokensOut: 900 });
     }
   }
   return records;
@@ -164,10 +164,10 @@ function fixtureMetrics(start: string, end: string): Json {
   return {
     period: { start_date: start, end_date: end },
     features: [
-      row('adaptive-path', 'control', 4120, 0.31, 0.02, 0.64, 0.0214, 820, 2310),
-      row('adaptive-path', 'treatment', 4033, 0.44, 0.015, 0.71, 0.0188, 760, 2050),
-      row('assessments', 'control', 2210, null, 0.04, 0.88, 0.0097, 1210, 3900),
-      row('assessments', 'treatment', 2188, 0.12, 0.05, null, 0.0102, 1150, 3620),
+      row('adaptive_paths', 'static', 4120, 0.31, 0.02, 0.64, 0.0214, 820, 2310),
+      row('adaptive_paths', 'adaptive', 4033, 0.44, 0.015, 0.71, 0.0188, 760, 2050),
+      row('assessments', 'rules', 2210, null, 0.04, 0.88, 0.0097, 1210, 3900),
+      row('assessments', 'llm', 2188, 0.12, 0.05, null, 0.0102, 1150, 3620),
     ],
   };
 }
@@ -182,21 +182,31 @@ async function seedUsage(t: TestApp): Promise<void> {
   await db.query(
     `INSERT INTO llm_usage_logs (call_id, attempt, student_id, feature, variant, provider, model, outcome, success,
                                  tokens_input, tokens_output, cost_usd, latency_ms, created_at)
-     SELECT gen_random_uuid(), 0, $1, f.feature, CASE WHEN d % 2 = 0 THEN 'control' ELSE 'treatment' END, 'anthropic',
+     SELECT gen_random_uuid(), 0, $1, f.feature, CASE WHEN d % 2 = 0 THEN (CASE f.n WHEN 0 THEN 'static' ELSE 'rules' END) ELSE (CASE f.n WHEN 0 THEN 'adaptive' ELSE 'llm' END) END, 'anthropic',
             CASE WHEN (d + f.n) % 3 = 0 THEN 'claude-haiku-4-5' ELSE 'claude-sonnet-4-5' END,
             CASE WHEN d % 9 = f.n THEN 'error' ELSE 'success' END, d % 9 <> f.n,
             1200, 300, 0.004000 + (d % 7) * 0.0005, 900, now() - make_interval(days => d) - interval '1 minute'
        FROM generate_series(0, 364) AS d
-      CROSS JOIN (VALUES ('adaptive-path', 0), ('assessments', 1)) AS f(feature, n)`,
+      CROSS JOIN (VALUES ('adaptive_paths', 0), ('assessments', 1)) AS f(feature, n)`,
     [demo!.student_id],
   );
   await db.query(
     `INSERT INTO llm_usage_logs (call_id, attempt, student_id, feature, variant, provider, model, outcome, success,
                                  tokens_input, tokens_output, cost_usd, latency_ms, created_at)
-     SELECT gen_random_uuid(), 0, $1, 'adaptive-path', 'treatment', 'anthropic', 'claude-sonnet-4-5', 'success', true,
+     SELECT gen_random_uuid(), 0, $1, 'adaptive_paths', 'adaptive', 'anthropic', 'claude-sonnet-4-5', 'success', true,
             4000, 900, 0.060000, 1100, now() - make_interval(days => d) - interval '1 minute'
        FROM generate_series(0, 29) AS d`,
     [scriptId],
+  );
+  // What the students asked for, one row per request: the variant table's requests, cache and fallback rates.
+  await db.query(
+    `INSERT INTO premium_requests (request_id, feature, variant, student_id, source, latency_ms, created_at)
+     SELECT gen_random_uuid(), f.feature, CASE WHEN d % 2 = 0 THEN f.control ELSE f.treatment END, $1,
+            CASE WHEN d % 4 = 1 THEN 'cache' WHEN d % 9 = f.n THEN 'fallback' WHEN d % 2 = 0 THEN 'rules' ELSE 'llm' END,
+            CASE WHEN d % 4 = 1 THEN 3 ELSE 700 + (d % 11) * 90 END, now() - make_interval(days => d) - interval '2 minutes'
+       FROM generate_series(0, 364) AS d
+      CROSS JOIN (VALUES ('adaptive_paths', 0, 'static', 'adaptive'), ('assessments', 1, 'rules', 'llm')) AS f(feature, n, control, treatment)`,
+    [demo!.student_id],
   );
   await db.query(
     `INSERT INTO llm_alerts (type, level, subject, student_id, period, observed, threshold, created_at)
@@ -499,11 +509,11 @@ describe('the dashboard in a browser', () => {
     const rows = page.getByTestId('variants-table').locator('tbody tr');
     if (metrics) {
       await expect(rows.count()).resolves.toBe(metrics.features.length);
-      const treatment = page.locator('[data-testid="variants-table"] tr[data-feature="adaptive-path"][data-variant="treatment"] td');
-      await expect(treatment.allTextContents()).resolves.toEqual(['', 'treatment', '4,033', '2,258', '44.0%', '1.5%', '1.2%', '71.0%', '$0.0188', '760 ms', '2.05 s']);
+      const adaptive = page.locator('[data-testid="variants-table"] tr[data-feature="adaptive_paths"][data-variant="adaptive"] td');
+      await expect(adaptive.allTextContents()).resolves.toEqual(['', 'adaptive', '4,033', '2,258', '44.0%', '1.5%', '1.2%', '71.0%', '$0.0188', '760 ms', '2.05 s']);
       // A null rate is shown as a dash, not as 0%.
-      const control = page.locator('[data-testid="variants-table"] tr[data-feature="assessments"][data-variant="control"] td');
-      await expect(control.nth(4).textContent()).resolves.toBe('–');
+      const staticRow = page.locator('[data-testid="variants-table"] tr[data-feature="assessments"][data-variant="rules"] td');
+      await expect(staticRow.nth(4).textContent()).resolves.toBe('–');
     } else {
       const count = await rows.count();
       const note = await page.getByTestId('variants-note').textContent();

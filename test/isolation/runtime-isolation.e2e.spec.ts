@@ -59,7 +59,7 @@ describe('phase isolation at run time', () => {
     const client = t.app.get<LlmClient>(LLM_CLIENT);
     const before = fake.requests.length;
     const result = await client.complete(
-      { feature: 'adaptive-path', system: ['Answer with a greeting.'], input: 'hello', schema: z.object({ greeting: z.string() }), maxTokens: 100 },
+      { feature: 'adaptive_paths', system: ['Answer with a greeting.'], input: 'hello', schema: z.object({ greeting: z.string() }), maxTokens: 100 },
       { studentId: null },
     );
     expect(result.source).toBe('llm');

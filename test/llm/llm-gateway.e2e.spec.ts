@@ -22,7 +22,7 @@ const SYSTEM = [
 ];
 
 function planRequest(overrides: Partial<LlmRequest<Plan>> = {}): LlmRequest<Plan> {
-  return { feature: 'adaptive-path', system: SYSTEM, input: asData('history', 'quiz 01-intro: 40%'), schema: Plan, maxTokens: 400, ...overrides };
+  return { feature: 'adaptive_paths', system: SYSTEM, input: asData('history', 'quiz 01-intro: 40%'), schema: Plan, maxTokens: 400, ...overrides };
 }
 
 type Row = {
@@ -98,7 +98,7 @@ describe('the LLM port against the fake Anthropic API (real SDK)', () => {
     expect(row).toMatchObject({
       outcome: 'success',
       attempt: 1,
-      feature: 'adaptive-path',
+      feature: 'adaptive_paths',
       provider: 'anthropic',
       model: 'claude-sonnet-5-5',
       student_id: studentId,

@@ -28,7 +28,7 @@ describe('the openai-compatible adapter (official openai package against a local
     await fake.close();
   });
 
-  const request = { feature: 'assessment' as const, system: ['Grade the answer.'], input: 'An answer', schema: Answer, maxTokens: 200 };
+  const request = { feature: 'assessments' as const, system: ['Grade the answer.'], input: 'An answer', schema: Answer, maxTokens: 200 };
 
   it('is chosen by LLM_BASE_URL, sends a strict JSON schema, validates the answer and logs the call', async () => {
     expect(gateway.provider).toBe('openai-compatible');

@@ -181,7 +181,7 @@ describe('adaptive paths with the (fake) Anthropic model', () => {
 
     const [log] = await t.app
       .get(DataSource)
-      .query(`SELECT * FROM llm_usage_logs WHERE reference_id = $1 AND feature = 'adaptive-path'`, [res.body.path_id]);
+      .query(`SELECT * FROM llm_usage_logs WHERE reference_id = $1 AND feature = 'adaptive_paths'`, [res.body.path_id]);
     expect(log).toMatchObject({ student_id: res.body.student_id, success: true, outcome: 'success', variant: 'adaptive' });
     expect(log.tokens_input + log.cache_write_tokens + log.cache_read_tokens).toBeGreaterThan(0);
     expect(log.tokens_output).toBeGreaterThan(0);

@@ -58,7 +58,7 @@ export class CostsController {
   @Header('content-type', 'text/csv; charset=utf-8')
   @ApiProduces('text/csv')
   @ApiRoute({ operationId: 'exportCostReport', summary: 'The same breakdown rows as CSV', errors: ['VALIDATION_ERROR', 'FORBIDDEN'] })
-  @ApiOkResponse({ description: 'CSV with a header line', schema: { type: 'string', example: 'feature,total_requests,total_cost_usd,average_cost_per_request,tokens_input,tokens_output\nadaptive-path,3750,102.000000,0.027200,4100000,900000' } })
+  @ApiOkResponse({ description: 'CSV with a header line', schema: { type: 'string', example: 'feature,total_requests,total_cost_usd,average_cost_per_request,tokens_input,tokens_output\nadaptive_paths,3750,102.000000,0.027200,4100000,900000' } })
   async export(@Query() query: CostQueryDto): Promise<string> {
     const group = query.group_by ?? 'feature';
     return toCsv(await this.costs.report(query.start_date, query.end_date, group));

@@ -21,7 +21,7 @@ export class CostQueryDto {
 }
 
 export class CostRowDto {
-  @ApiPropertyOptional({ example: 'adaptive-path', description: 'The group value; the key is named after group_by' }) feature?: string;
+  @ApiPropertyOptional({ example: 'adaptive_paths', description: 'The group value; the key is named after group_by' }) feature?: string;
   @ApiProperty({ example: 3750 }) total_requests!: number;
   @ApiProperty({ example: 102.0 }) total_cost_usd!: number;
   @ApiProperty({ example: 0.0272 }) average_cost_per_request!: number;

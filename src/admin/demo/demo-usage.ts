@@ -54,7 +54,7 @@ export async function seedDemoUsage(db: DataSource, now = new Date()): Promise<{
       // A few heavy users: the first two students make a third of the calls.
       const student = random() < 0.33 ? students[Math.floor(random() * 2)]! : students[Math.floor(random() * STUDENTS)]!;
       const assessment = random() < 0.6;
-      const feature = assessment ? 'assessment' : 'adaptive-path';
+      const feature = assessment ? 'assessments' : 'adaptive_paths';
       const variant = assessment ? 'llm' : random() < 0.5 ? 'adaptive' : 'static';
       const model = assessment && random() < 0.5 ? 'claude-haiku-5-5' : 'claude-sonnet-5-5';
       const at = new Date(day.getTime() + Math.floor(random() * 86_400_000));

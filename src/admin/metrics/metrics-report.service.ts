@@ -5,9 +5,6 @@ import type { FeatureMetricsDto } from './metrics.dto.js';
 
 type Row = Record<string, string | number | null>;
 
-/** The usage log names features by call; the flags and requests by product feature. */
-const USAGE_FEATURE = `CASE feature WHEN 'adaptive-path' THEN 'adaptive_paths' WHEN 'assessment' THEN 'assessments' ELSE feature END`;
-
 const ratio = (n: number, d: number): number | null => (d === 0 ? null : Math.round((n / d) * 10_000) / 10_000);
 
 /** Per feature and variant over a window: what was asked, how it was served, what it cost. */
@@ -29,7 +26,7 @@ export class MetricsReportService {
         [from, to],
       ),
       this.db.query<Row[]>(
-        `SELECT ${USAGE_FEATURE} AS feature, coalesce(variant, 'default') AS variant,
+        `SELECT feature, coalesce(variant, 'default') AS variant,
                 count(*) FILTER (WHERE outcome IN ('success', 'error', 'timeout'))::int AS llm_calls,
                 count(*) FILTER (WHERE outcome IN ('error', 'timeout'))::int AS failed,
                 (coalesce(sum(cost_usd), 0) * 1000000)::bigint::text AS cost_micro

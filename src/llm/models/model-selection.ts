@@ -7,11 +7,11 @@ export type ModelSettings = Pick<AppConfig, 'ANTHROPIC_MODEL'> &
 
 export function modelFor(feature: LlmFeature, config: ModelSettings): string {
   switch (feature) {
-    case 'adaptive-path':
+    case 'adaptive_paths':
       return config.LLM_MODEL_ADAPTIVE_PATH ?? config.ANTHROPIC_MODEL;
-    case 'assessment':
+    case 'assessments':
       return config.LLM_MODEL_ASSESSMENT ?? config.ANTHROPIC_MODEL;
   }
 }
 
-export const LLM_FEATURES: readonly LlmFeature[] = ['adaptive-path', 'assessment'];
+export const LLM_FEATURES: readonly LlmFeature[] = ['adaptive_paths', 'assessments'];

@@ -104,7 +104,7 @@ export class AdaptivePathService {
 
     const result = await this.llm.complete(
       {
-        feature: 'adaptive-path',
+        feature: 'adaptive_paths',
         system: pathSystemPrompt(evidence),
         input: pathInput(evidence, rules.recommendations),
         schema: pathSchema(evidence.map((c) => c.chapter_id)),

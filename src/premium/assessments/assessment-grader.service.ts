@@ -77,7 +77,7 @@ export class AssessmentGraderService {
       try {
         const result = await this.llm.complete<LlmGrade>(
           {
-            feature: 'assessment',
+            feature: 'assessments',
             system: graderSystem(submission),
             input: graderInput(submission.answer_text),
             schema: graderSchema(submission),

@@ -6,6 +6,7 @@ import { ApiExceptionFilter } from './common/errors/api-exception.filter.js';
 import { createValidationPipe } from './common/http/validation.pipe.js';
 import { loggerOptions } from './common/logging/logger.options.js';
 import { RedisModule } from './common/redis/redis.module.js';
+import { ThrottlingModule } from './common/throttling/throttling.module.js';
 import { AppConfigModule } from './config/app-config.module.js';
 import type { AppConfig } from './config/config.loader.js';
 import { CoreModule } from './core/core.module.js';
@@ -29,6 +30,8 @@ export class AppModule {
         DatabaseModule.forRoot(databaseUrl),
         RedisModule,
         MetricsModule,
+        // Before AuthCommonModule: guards run in this order (address limit, auth, student limit).
+        ThrottlingModule,
         AuthCommonModule,
         HealthModule,
         CoreModule,

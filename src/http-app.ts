@@ -1,3 +1,4 @@
+import helmet from '@fastify/helmet';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -9,11 +10,42 @@ import type { AppConfig } from './config/config.loader.js';
 
 /** Builds the HTTP application (not yet listening): used by main.ts and by the tests alike. */
 export async function createHttpApp(config: AppConfig, databaseUrl: string): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: config.BODY_LIMIT, genReqId: genRequestId, requestIdHeader: false });
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.BODY_LIMIT,
+    genReqId: genRequestId,
+    requestIdHeader: false,
+    trustProxy: trustProxy(config.TRUST_PROXY),
+  });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register({ config, databaseUrl }), adapter, {
     bufferLogs: true,
   });
   app.useLogger(app.get(Logger));
+  await app.register(helmet, {
+    // An API answers JSON: nothing may load from it. Swagger UI (/docs) loads its own scripts and
+    // styles; the dashboard sends its own, stricter policy.
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        objectSrc: ["'none'"],
+        baseUri: ["'none'"],
+        frameAncestors: ["'none'"],
+        formAction: ["'self'"],
+      },
+    },
+    crossOriginResourcePolicy: { policy: 'same-origin' },
+  });
+  if (config.CORS_ORIGINS.length > 0) {
+    app.enableCors({
+      origin: config.CORS_ORIGINS,
+      methods: ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
+      allowedHeaders: ['authorization', 'content-type', 'idempotency-key', 'x-request-id'],
+      exposedHeaders: ['x-request-id', 'retry-after'],
+      maxAge: 600,
+    });
+  }
   const metrics = app.get(AppMetrics);
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', async (request, reply) => {
@@ -27,6 +59,11 @@ export async function createHttpApp(config: AppConfig, databaseUrl: string): Pro
   setupOpenApi(app);
   await app.init();
   return app;
+}
+
+/** A hop count means: trust that many proxies in front of us (the adapter's types take no number). */
+function trustProxy(setting: boolean | number | string): boolean | string | ((address: string, hop: number) => boolean) {
+  return typeof setting === 'number' ? (_address, hop) => hop < setting : setting;
 }
 
 function setupOpenApi(app: NestFastifyApplication): void {

@@ -64,6 +64,39 @@ const url = (protocols: string[]) =>
     { message: `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}` },
   );
 
+/** Comma-separated origins allowed to call the API from a browser; empty allows none. */
+const origins = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v, ctx) => {
+    const list = (v ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+    for (const origin of list) {
+      let parsed: URL | undefined;
+      try {
+        parsed = new URL(origin);
+      } catch {
+        parsed = undefined;
+      }
+      if (!parsed || !['http:', 'https:'].includes(parsed.protocol) || parsed.origin !== origin) {
+        ctx.addIssue({ code: 'custom', message: `must be a comma-separated list of origins such as https://app.example.com (bad: ${origin})` });
+        return z.NEVER;
+      }
+    }
+    return list;
+  });
+
+/** Fastify's trustProxy: false, true, a hop count, or a comma-separated list of proxy addresses/CIDRs. */
+const trustProxy = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v): boolean | number | string => {
+    if (v === undefined || v === '' || ['false', '0', 'no', 'off'].includes(v.toLowerCase())) return false;
+    if (['true', 'yes', 'on'].includes(v.toLowerCase())) return true;
+    return /^\d+$/.test(v) ? Number(v) : v;
+  });
+
 /**
  * Every environment variable the application reads, with its default.
  * `.env.example` documents the same list; keep the two in step.
@@ -74,6 +107,15 @@ export const envSchema = z.object({
   PORT: int(3000, 0, 65535),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   BODY_LIMIT: int(1_048_576, 1024, 104_857_600),
+  TRUST_PROXY: trustProxy,
+  CORS_ORIGINS: origins,
+
+  THROTTLE_WINDOW_SECONDS: int(60, 1, 86_400),
+  THROTTLE_LIMIT_PER_IP: int(1200, 0, 1_000_000_000),
+  THROTTLE_LIMIT_PER_USER: int(600, 0, 1_000_000_000),
+  AUTH_WINDOW_SECONDS: int(900, 1, 86_400),
+  LOGIN_MAX_FAILURES: int(5, 1, 1_000_000_000),
+  REGISTER_LIMIT_PER_IP: int(10, 1, 1_000_000_000),
 
   DATA_DIR: z.string().trim().min(1).default('./.data'),
   DATABASE_URL: url(['postgres:', 'postgresql:']),

@@ -2,11 +2,19 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
 import { JwtAuthGuard } from './jwt-auth.guard.js';
+import { UserThrottlerGuard } from '../throttling/throttler.guards.js';
 import { JwtStrategy } from './jwt.strategy.js';
 
-/** Authentication for every route: the JWT strategy and the fail-closed global guard. */
+/**
+ * Authentication for every route: the JWT strategy and the fail-closed global guard, followed by
+ * the per-student throttle (it needs to know who is calling; the per-address one runs earlier).
+ */
 @Module({
   imports: [PassportModule],
-  providers: [JwtStrategy, { provide: APP_GUARD, useClass: JwtAuthGuard }],
+  providers: [
+    JwtStrategy,
+    { provide: APP_GUARD, useClass: JwtAuthGuard },
+    { provide: APP_GUARD, useClass: UserThrottlerGuard },
+  ],
 })
 export class AuthCommonModule {}

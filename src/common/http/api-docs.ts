@@ -12,6 +12,8 @@ export class ErrorBodyDoc {
   @ApiProperty({ example: 'The request is not valid' }) message!: string;
   @ApiProperty({ example: '5b0c8a2e-8f7a-4d8e-9a51-1c6c5d4e2f10' }) request_id!: string;
   @ApiPropertyOptional({ type: [FieldIssueDoc] }) details?: FieldIssueDoc[];
+  @ApiPropertyOptional({ example: 30, description: 'With TOO_MANY_REQUESTS and SERVICE_BUSY; also sent as Retry-After' })
+  retry_after_seconds?: number;
 }
 
 export class ErrorEnvelopeDoc {
@@ -25,6 +27,7 @@ const DESCRIPTIONS: Partial<Record<ErrorCode, string>> = {
   NOT_FOUND: 'No such resource',
   CONFLICT: 'The resource already exists',
   PAYLOAD_TOO_LARGE: 'The body is larger than the configured limit',
+  TOO_MANY_REQUESTS: 'Too many requests from this address or account in a short window (see Retry-After)',
 };
 
 /**
@@ -40,6 +43,8 @@ export function ApiRoute(options: {
 }): MethodDecorator {
   const errors = new Set<ErrorCode>(options.errors ?? []);
   if (!options.isPublic) errors.add('UNAUTHORIZED');
+  // Every route is throttled per address (and per student when signed in).
+  errors.add('TOO_MANY_REQUESTS');
   errors.add('INTERNAL_ERROR');
   const byStatus = new Map<number, ErrorCode[]>();
   for (const code of errors) byStatus.set(ERROR_STATUS[code], [...(byStatus.get(ERROR_STATUS[code]) ?? []), code]);

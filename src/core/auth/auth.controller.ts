@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Ip, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { AuthenticatedStudent } from '../../common/auth/authenticated-student.js';
 import { CurrentStudent } from '../../common/auth/current-student.decorator.js';
@@ -18,11 +18,11 @@ export class AuthController {
     operationId: 'register',
     summary: 'Create a free student account',
     isPublic: true,
-    errors: ['VALIDATION_ERROR', 'CONFLICT', 'PAYLOAD_TOO_LARGE'],
+    errors: ['VALIDATION_ERROR', 'CONFLICT', 'PAYLOAD_TOO_LARGE', 'TOO_MANY_REQUESTS'],
   })
   @ApiCreatedResponse({ type: RegisterResponseDto })
-  register(@Body() dto: RegisterDto): Promise<RegisterResponseDto> {
-    return this.auth.register(dto);
+  register(@Body() dto: RegisterDto, @Ip() ip: string): Promise<RegisterResponseDto> {
+    return this.auth.register(dto, ip);
   }
 
   @Public()
@@ -32,11 +32,11 @@ export class AuthController {
     operationId: 'login',
     summary: 'Exchange email and password for a bearer token',
     isPublic: true,
-    errors: ['VALIDATION_ERROR', 'UNAUTHORIZED'],
+    errors: ['VALIDATION_ERROR', 'UNAUTHORIZED', 'TOO_MANY_REQUESTS'],
   })
   @ApiOkResponse({ type: TokenResponseDto })
-  login(@Body() dto: LoginDto): Promise<TokenResponseDto> {
-    return this.auth.login(dto);
+  login(@Body() dto: LoginDto, @Ip() ip: string): Promise<TokenResponseDto> {
+    return this.auth.login(dto, ip);
   }
 
   @Get('me')

@@ -4,6 +4,7 @@ import { JwtModule } from '@nestjs/jwt';
 import { JWT_ALGORITHM } from '../../common/auth/jwt.strategy.js';
 import type { AppConfig } from '../../config/config.loader.js';
 import { StudentsModule } from '../students/students.module.js';
+import { AuthAttempts } from './auth-attempts.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
 import { PasswordHasher } from './password-hasher.js';
@@ -24,7 +25,7 @@ import { PasswordHasher } from './password-hasher.js';
     }),
   ],
   controllers: [AuthController],
-  providers: [AuthService, PasswordHasher],
+  providers: [AuthService, AuthAttempts, PasswordHasher],
   exports: [PasswordHasher],
 })
 export class AuthModule {}

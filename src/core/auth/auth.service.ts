@@ -6,6 +6,7 @@ import { ApiException } from '../../common/errors/api.exception.js';
 import type { AppConfig } from '../../config/config.loader.js';
 import type { Student } from '../students/student.entity.js';
 import { StudentsService } from '../students/students.service.js';
+import { AuthAttempts } from './auth-attempts.js';
 import type { LoginDto, MeResponseDto, RegisterDto, RegisterResponseDto, TokenResponseDto } from './auth.dto.js';
 import { PasswordHasher } from './password-hasher.js';
 
@@ -16,9 +17,11 @@ export class AuthService {
     private readonly hasher: PasswordHasher,
     private readonly jwt: JwtService,
     private readonly config: ConfigService<AppConfig, true>,
+    private readonly attempts: AuthAttempts,
   ) {}
 
-  async register(dto: RegisterDto): Promise<RegisterResponseDto> {
+  async register(dto: RegisterDto, ip: string): Promise<RegisterResponseDto> {
+    await this.attempts.beginRegister(ip);
     const student = await this.students.create({
       email: dto.email,
       passwordHash: await this.hasher.hash(dto.password),
@@ -32,12 +35,14 @@ export class AuthService {
     };
   }
 
-  async login(dto: LoginDto): Promise<TokenResponseDto> {
+  async login(dto: LoginDto, ip: string): Promise<TokenResponseDto> {
+    const attempt = await this.attempts.beginLogin(dto.email, ip);
     const student = await this.students.findCredentialsByEmail(dto.email);
     const valid = student
       ? await this.hasher.verify(student.passwordHash, dto.password)
       : await this.hasher.verifyAgainstNothing(dto.password);
     if (!student || !valid) throw ApiException.unauthorized('Invalid email or password');
+    await attempt.succeeded();
 
     const claims: AccessTokenClaims = { sub: student.studentId, role: student.role };
     return {

@@ -1,0 +1,68 @@
+import { Global, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { ThrottlerModule } from '@nestjs/throttler';
+import type { FastifyRequest } from 'fastify';
+import type { Redis } from 'ioredis';
+import { APP_CONFIG } from '../../config/app-config.module.js';
+import type { AppConfig } from '../../config/config.loader.js';
+import { REDIS } from '../redis/redis.tokens.js';
+import { HIT_COUNTER, MemoryHitCounter, RedisHitCounter, type HitCounter } from './hit-counter.js';
+import { CounterThrottlerStorage } from './throttler-storage.js';
+import { IP_THROTTLER, IpThrottlerGuard, studentOf, USER_THROTTLER } from './throttler.guards.js';
+
+/**
+ * Short-window request limits: per client address on every route (before authentication) and per
+ * student on every authenticated route (UserThrottlerGuard, registered after the JWT guard).
+ * Counters live in Redis when REDIS_URL is set, so the limits hold across instances.
+ */
+@Global()
+@Module({
+  imports: [
+    ThrottlerModule.forRootAsync({
+      inject: [APP_CONFIG, HIT_COUNTER],
+      useFactory: (config: AppConfig, counter: HitCounter) => {
+        const ttl = config.THROTTLE_WINDOW_SECONDS * 1000;
+        return {
+          storage: new CounterThrottlerStorage(counter),
+          // One budget per client across all routes, not one per route.
+          generateKey: (_context, tracker, name) => `${name}:${tracker}`,
+          throttlers: [
+            {
+              name: IP_THROTTLER,
+              ttl,
+              limit: config.THROTTLE_LIMIT_PER_IP,
+              skipIf: () => config.THROTTLE_LIMIT_PER_IP === 0,
+            },
+            {
+              name: USER_THROTTLER,
+              ttl,
+              limit: config.THROTTLE_LIMIT_PER_USER,
+              getTracker: (req) => studentOf(req as FastifyRequest) ?? '',
+              skipIf: (context) =>
+                config.THROTTLE_LIMIT_PER_USER === 0 || !studentOf(context.switchToHttp().getRequest<FastifyRequest>()),
+            },
+          ],
+        };
+      },
+    }),
+  ],
+  providers: [
+    {
+      provide: HIT_COUNTER,
+      inject: [REDIS],
+      useFactory: (redis: Redis | null): HitCounter => {
+        const memory = new MemoryHitCounter();
+        return redis ? new RedisHitCounter(redis, memory, new Logger('RateLimits')) : memory;
+      },
+    },
+    { provide: APP_GUARD, useClass: IpThrottlerGuard },
+  ],
+  exports: [HIT_COUNTER, ThrottlerModule],
+})
+export class ThrottlingModule implements OnApplicationShutdown {
+  constructor(@Inject(HIT_COUNTER) private readonly counter: HitCounter) {}
+
+  onApplicationShutdown(): void {
+    this.counter.close();
+  }
+}

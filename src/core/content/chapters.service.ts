@@ -7,11 +7,45 @@ import type { ChapterDto, ChapterSummaryDto } from './chapters.dto.js';
 
 type ChapterRow = Chapter & { quizId: string | null };
 
+/**
+ * The course changes only when it is seeded (at deploy), while every student reads it constantly:
+ * each instance keeps it this long instead of asking PostgreSQL on every request.
+ */
+const CONTENT_TTL_MS = 30_000;
+
 @Injectable()
 export class ChaptersService {
+  private readonly cache = new Map<string, { at: number; value: Promise<unknown> }>();
+
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  async list(): Promise<ChapterSummaryDto[]> {
+  list(): Promise<ChapterSummaryDto[]> {
+    return this.cached('list', () => this.loadList());
+  }
+
+  /** The course map: order and prerequisites of every chapter. */
+  catalog(): Promise<{ chapter_id: string; title: string; order: number; prerequisites: string[] }[]> {
+    return this.cached('catalog', () => this.loadCatalog());
+  }
+
+  get(chapterId: string): Promise<ChapterDto> {
+    return this.cached(`chapter:${chapterId}`, () => this.loadChapter(chapterId));
+  }
+
+  /** One load per key per TTL, shared by concurrent callers; a failed load is not kept. */
+  private cached<T>(key: string, load: () => Promise<T>): Promise<T> {
+    const hit = this.cache.get(key);
+    if (hit && Date.now() - hit.at < CONTENT_TTL_MS) return hit.value as Promise<T>;
+    const value = load();
+    const entry = { at: Date.now(), value };
+    this.cache.set(key, entry);
+    value.catch(() => {
+      if (this.cache.get(key) === entry) this.cache.delete(key);
+    });
+    return value;
+  }
+
+  private async loadList(): Promise<ChapterSummaryDto[]> {
     const rows = await this.query().orderBy('c.order', 'ASC').getRawAndEntities();
     return rows.entities.map((chapter, i) => ({
       chapter_id: chapter.chapterId,
@@ -23,13 +57,12 @@ export class ChaptersService {
     }));
   }
 
-  /** The course map: order and prerequisites of every chapter. */
-  async catalog(): Promise<{ chapter_id: string; title: string; order: number; prerequisites: string[] }[]> {
+  private async loadCatalog(): Promise<{ chapter_id: string; title: string; order: number; prerequisites: string[] }[]> {
     const chapters = await this.db.getRepository(Chapter).find({ order: { order: 'ASC' } });
     return chapters.map((c) => ({ chapter_id: c.chapterId, title: c.title, order: c.order, prerequisites: c.prerequisites }));
   }
 
-  async get(chapterId: string): Promise<ChapterDto> {
+  private async loadChapter(chapterId: string): Promise<ChapterDto> {
     const rows = await this.query().where('c.chapterId = :chapterId', { chapterId }).getRawAndEntities();
     const chapter = rows.entities[0] as ChapterRow | undefined;
     if (!chapter) throw ApiException.notFound(`Chapter ${chapterId}`);

@@ -1,5 +1,6 @@
 import helmet from '@fastify/helmet';
 import { NestFactory } from '@nestjs/core';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
@@ -15,10 +16,28 @@ export async function createHttpApp(config: AppConfig, databaseUrl: string): Pro
     genReqId: genRequestId,
     requestIdHeader: false,
     trustProxy: trustProxy(config.TRUST_PROXY),
+    // Errors Fastify raises before routing (a URL that is not valid percent-encoding) get our envelope too.
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+      const status = error.statusCode && error.statusCode < 500 ? 400 : 500;
+      void reply
+        .code(status)
+        .header('x-request-id', request.id)
+        .header('x-content-type-options', 'nosniff')
+        .type('application/json; charset=utf-8')
+        .send({
+          error: status === 400
+            ? { code: 'VALIDATION_ERROR', message: 'The request URL is not valid', request_id: request.id, details: [{ field: 'url', issue: 'is not valid' }] }
+            : { code: 'INTERNAL_ERROR', message: 'An unexpected error occurred', request_id: request.id },
+        });
+    },
   });
+  // JSON bodies only: Nest's default form parser would let a cross-site HTML form post to us with
+  // no CORS preflight. Fastify's own JSON parser stays (with its prototype-poisoning checks).
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register({ config, databaseUrl }), adapter, {
     bufferLogs: true,
+    bodyParser: false,
   });
+  app.getHttpAdapter().getInstance().removeContentTypeParser('text/plain');
   app.useLogger(app.get(Logger));
   await app.register(helmet, {
     // An API answers JSON: nothing may load from it. Swagger UI (/docs) loads its own scripts and

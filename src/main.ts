@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import type { Server, ServerResponse } from 'node:http';
 import { pino } from 'pino';
 import { ConfigError, loadConfig, type AppConfig } from './config/config.loader.js';
 import { loadDotEnv } from './config/dotenv.js';
@@ -28,6 +29,7 @@ async function main(): Promise<void> {
   log.info(setup, 'Database ready');
 
   const app = await createHttpApp(config, database.url);
+  const closeConnectionsAfterResponse = trackResponses(app.getHttpServer());
   await app.listen({ port: config.PORT, host: config.HOST });
   log.info(
     { url: await app.getUrl(), startup_ms: Math.round(performance.now() - started), docs: '/docs' },
@@ -41,12 +43,29 @@ async function main(): Promise<void> {
     log.info({ signal }, 'Shutting down: finishing in-flight requests');
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
+    closeConnectionsAfterResponse();
     await app.close();
     await database.stop();
     process.exit(0);
   };
   process.once('SIGTERM', () => void stop('SIGTERM'));
   process.once('SIGINT', () => void stop('SIGINT'));
+}
+
+/**
+ * Returns a function that tells every response still in progress to close its connection when it
+ * is done. Without it, server.close() closes only the keep-alive connections idle at that moment:
+ * one serving a request then stays open until its keep-alive timeout, past the forced exit.
+ */
+function trackResponses(server: Server): () => void {
+  const open = new Set<ServerResponse>();
+  server.on('request', (_request, response: ServerResponse) => {
+    open.add(response);
+    response.once('close', () => open.delete(response));
+  });
+  return () => {
+    for (const response of open) if (!response.headersSent) response.setHeader('connection', 'close');
+  };
 }
 
 main().catch((error: unknown) => {

@@ -36,8 +36,15 @@ describe('error envelope and request ids', () => {
   });
 
   it('answers 400 for a body that is not a JSON object', async () => {
-    const res = await t.http.post('/api/v1/auth/login').set('content-type', 'text/plain').send('hello').expect(400);
+    const res = await t.http.post('/api/v1/auth/login').set('content-type', 'application/json').send('"hello"').expect(400);
     expect(res.body.error).toMatchObject({ code: 'VALIDATION_ERROR', details: [{ field: 'body', issue: 'must be a JSON object' }] });
+  });
+
+  it('accepts JSON bodies only: no form posts a cross-site page could send without a preflight', async () => {
+    for (const type of ['text/plain', 'application/x-www-form-urlencoded']) {
+      const res = await t.http.post('/api/v1/auth/login').set('content-type', type).send('email=test@example.com&password=password123').expect(400);
+      expect(res.body.error).toMatchObject({ code: 'VALIDATION_ERROR', details: [{ field: 'body', issue: 'must be sent as application/json' }] });
+    }
   });
 
   it('answers 413 PAYLOAD_TOO_LARGE over BODY_LIMIT and writes nothing', async () => {

@@ -5,6 +5,8 @@ import { loadConfig } from '../../src/config/config.loader.js';
 import { AppConfigModule } from '../../src/config/app-config.module.js';
 import { CoreModule } from '../../src/core/core.module.js';
 import { DatabaseModule } from '../../src/database/database.module.js';
+import { RedisModule } from '../../src/common/redis/redis.module.js';
+import { ThrottlingModule } from '../../src/common/throttling/throttling.module.js';
 import { LlmGateway } from '../../src/llm/llm-gateway.service.js';
 import type { LlmClient } from '../../src/llm/llm-client.port.js';
 import { LLM_CLIENT } from '../../src/llm/llm.tokens.js';
@@ -76,10 +78,11 @@ describe('dependency injection keeps Core away from the LLM client', () => {
     db = await createTestDatabase();
   });
   afterAll(() => db.drop());
-  const database = () => DatabaseModule.forRoot(db.url);
+  // The global infrastructure every feature module may rely on: config, database, stores, limits.
+  const base = () => [AppConfigModule.forRoot(config()), DatabaseModule.forRoot(db.url), RedisModule, ThrottlingModule];
 
   it('CoreModule compiled alone cannot resolve the LLM client token', async () => {
-    const moduleRef = await Test.createTestingModule({ imports: [AppConfigModule.forRoot(config()), database(), CoreModule] }).compile();
+    const moduleRef = await Test.createTestingModule({ imports: [...base(), CoreModule] }).compile();
     try {
       expect(() => moduleRef.get(LLM_CLIENT, { strict: false })).toThrow();
     } finally {
@@ -95,12 +98,12 @@ describe('dependency injection keeps Core away from the LLM client', () => {
     @Module({ imports: [CoreModule], providers: [Sneaky] })
     class SneakyModule {}
     await expect(
-      Test.createTestingModule({ imports: [AppConfigModule.forRoot(config()), database(), LlmModule, SneakyModule] }).compile(),
+      Test.createTestingModule({ imports: [...base(), LlmModule, SneakyModule] }).compile(),
     ).rejects.toThrow(/LLM_CLIENT/);
   });
 
   it('the control: a module that imports LlmModule does resolve it', async () => {
-    const moduleRef = await Test.createTestingModule({ imports: [AppConfigModule.forRoot(config()), database(), LlmModule] }).compile();
+    const moduleRef = await Test.createTestingModule({ imports: [...base(), LlmModule] }).compile();
     try {
       expect(moduleRef.get(LLM_CLIENT)).toBeInstanceOf(LlmGateway);
     } finally {

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { ApiException } from '../../common/errors/api.exception.js';
+import { reportRange } from '../reporting/report-range.js';
 import { APP_CONFIG } from '../../config/app-config.module.js';
 import type { AppConfig } from '../../config/config.loader.js';
 import type { CostGroup } from './costs.dto.js';
@@ -32,7 +32,6 @@ const GROUP_SQL: Record<CostGroup, string> = {
   day: `to_char(l.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')`,
 };
 
-const MAX_DAYS = 3 * 366;
 
 /**
  * The cost report, in SQL over live usage rows. Money is summed as numeric and handed over as
@@ -46,7 +45,7 @@ export class CostReportService {
   ) {}
 
   async report(startDate: string, endDate: string, group: CostGroup): Promise<CostReport> {
-    const { from, to } = range(startDate, endDate);
+    const { from, to } = reportRange(startDate, endDate);
     const expr = GROUP_SQL[group];
     const rows: Record<string, string | number | null>[] = await this.db.query(
       `SELECT ${expr} AS key,
@@ -98,20 +97,6 @@ export class CostReportService {
   get thresholdMicro(): number {
     return this.config.LLM_COST_ALERT_THRESHOLD;
   }
-}
-
-function range(startDate: string, endDate: string): { from: Date; to: Date } {
-  const from = new Date(`${startDate}T00:00:00Z`);
-  const last = new Date(`${endDate}T00:00:00Z`);
-  const issues = [];
-  if (Number.isNaN(from.getTime()) || from.toISOString().slice(0, 10) !== startDate) issues.push({ field: 'start_date', issue: 'is not a real date' });
-  if (Number.isNaN(last.getTime()) || last.toISOString().slice(0, 10) !== endDate) issues.push({ field: 'end_date', issue: 'is not a real date' });
-  if (issues.length) throw ApiException.validation(issues);
-  if (last < from) throw ApiException.validation([{ field: 'end_date', issue: 'must not be before start_date' }]);
-  if ((last.getTime() - from.getTime()) / 86_400_000 > MAX_DAYS) {
-    throw ApiException.validation([{ field: 'end_date', issue: `the range may span at most ${MAX_DAYS} days` }]);
-  }
-  return { from, to: new Date(last.getTime() + 86_400_000) };
 }
 
 /** Exact dollars from micro-dollars (a JSON number with at most six decimals). */

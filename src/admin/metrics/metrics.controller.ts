@@ -8,6 +8,7 @@ import { APP_CONFIG } from '../../config/app-config.module.js';
 import type { AppConfig } from '../../config/config.loader.js';
 import { AdminGuard } from '../admin.guard.js';
 import { CostQueryDto } from '../costs/costs.dto.js';
+import { reportRange } from '../reporting/report-range.js';
 import { MetricsDto } from './metrics.dto.js';
 import { MetricsReportService } from './metrics-report.service.js';
 
@@ -29,11 +30,7 @@ export class MetricsController {
   })
   @ApiOkResponse({ type: MetricsDto })
   async get(@Query() query: CostQueryDto): Promise<MetricsDto> {
-    const from = new Date(`${query.start_date}T00:00:00Z`);
-    const to = new Date(new Date(`${query.end_date}T00:00:00Z`).getTime() + 86_400_000);
-    if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime()) || to <= from) {
-      throw ApiException.validation([{ field: 'end_date', issue: 'must be a real date, not before start_date' }]);
-    }
+    const { from, to } = reportRange(query.start_date, query.end_date);
     return { period: { start_date: query.start_date, end_date: query.end_date }, features: await this.report.report(from, to) };
   }
 

@@ -17,7 +17,10 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
   }
 
   override handleRequest<T>(err: unknown, user: T, info: unknown): T {
-    if (err || !user) {
+    // An error while checking the account (the database is down) is not the caller's fault.
+    if (err instanceof Error) throw err;
+    if (err) throw new Error('authentication failed unexpectedly');
+    if (!user) {
       const expired = info instanceof Error && info.name === 'TokenExpiredError';
       throw ApiException.unauthorized(expired ? 'The access token has expired' : 'A valid bearer token is required');
     }

@@ -1,7 +1,11 @@
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiException } from './api.exception.js';
+import { isDatabaseUnavailable } from './database-unavailable.js';
 import type { ErrorCode } from './error-codes.js';
+
+/** What a client is told to wait when the database is unreachable: about one pool connect timeout. */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
 
 type FastifyCause = { code?: string; statusCode?: number };
 
@@ -18,6 +22,8 @@ export class ApiExceptionFilter implements ExceptionFilter {
 
     if (error.status >= 500 && error.code === 'INTERNAL_ERROR') {
       this.logger.error({ err: exception, request_id: request.id }, 'Unhandled error');
+    } else if (error.code === 'SERVICE_UNAVAILABLE') {
+      this.logger.warn({ err: exception, request_id: request.id }, 'Service unavailable');
     }
     const retryAfter = error.extra['retry_after_seconds'];
     if (typeof retryAfter === 'number') void reply.header('retry-after', String(retryAfter));
@@ -30,6 +36,11 @@ export class ApiExceptionFilter implements ExceptionFilter {
 
   private toApiException(exception: unknown): ApiException {
     if (exception instanceof ApiException) return exception;
+    if (!(exception instanceof HttpException) && isDatabaseUnavailable(exception)) {
+      return new ApiException('SERVICE_UNAVAILABLE', 'The service is temporarily unavailable; retry shortly', {
+        retry_after_seconds: DATABASE_RETRY_AFTER_SECONDS,
+      });
+    }
     if (!(exception instanceof HttpException)) {
       return new ApiException('INTERNAL_ERROR', 'An unexpected error occurred');
     }

@@ -4,6 +4,14 @@ import { QuizResultsRepository } from '../quizzes/quiz-results.repository.js';
 import type { ProgressDto, QuizHistoryDto } from './progress.dto.js';
 
 const KEY = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+/** The key's shape and a real instant: PostgreSQL would refuse 2026-13-45 with an error, not a page. */
+function isTimeKey(key: string): boolean {
+  if (!KEY.test(key)) return false;
+  const millis = key.slice(0, 23);
+  const date = new Date(`${millis}Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 23) === millis;
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 @Injectable()
@@ -27,7 +35,7 @@ export class ProgressService {
 
   async history(studentId: string, limit: number, cursor?: string): Promise<QuizHistoryDto> {
     const after = cursor
-      ? decodeCursor(cursor, (p) => p.length === 2 && KEY.test(p[0]!) && UUID.test(p[1]!))
+      ? decodeCursor(cursor, (p) => p.length === 2 && isTimeKey(p[0]!) && UUID.test(p[1]!))
       : undefined;
     const rows = await this.results.history(
       studentId,

@@ -10,6 +10,11 @@ import type { AddressInfo, Socket } from 'node:net';
  *
  *   const fake = await FakeAnthropicServer.start();
  *   const client = new Anthropic({ apiKey: 'test-key', baseURL: fake.url, maxRetries: 0 });
+ *
+ * It also answers `POST /v1/messages/count_tokens`. Options (all optional; the defaults are the
+ * behaviour above) make it closer to the real API for cost studies: a real tokenizer, a clock
+ * for the cache's time to live, the minimum cacheable prefix per model, thinking tokens billed as
+ * output (and counted against max_tokens), and the structured-output schema billed as input.
  */
 
 export type FakeMode =
@@ -47,24 +52,49 @@ const TTL_MS: Record<Ttl, number> = { '5m': 5 * 60_000, '1h': 60 * 60_000 };
 /** What every model counts: a character-based estimate, so tests can compute expected usage by hand. */
 export const countTokens = (text: string): number => Math.ceil(text.length / 4);
 
+export type FakeAnthropicOptions = {
+  /** Counts the tokens of one text (input blocks, answer); default `countTokens`, ceil(characters / 4). */
+  countTokens?: (text: string) => number;
+  /** The clock the prompt cache reads for its time to live, in ms; default Date.now. */
+  now?: () => number;
+  /**
+   * The shortest prefix, in tokens, that the cache stores for a model, as the real API has one
+   * per model (a shorter marked prefix is silently not cached). Default 0: everything marked caches.
+   * Return Infinity to turn prompt caching off.
+   */
+  minCacheableTokens?: (model: string) => number;
+  /**
+   * Thinking tokens the model spends on this request before answering: billed as output and
+   * counted against max_tokens, as adaptive thinking is. Default none.
+   */
+  thinkingTokens?: (body: any) => number;
+  /** Bill the structured-output schema (output_config.format) as input, ahead of the system prompt. Default false. */
+  countOutputFormat?: boolean;
+};
+
 export class FakeAnthropicServer {
   readonly requests: RecordedRequest[] = [];
   private readonly queue: FakeMode[] = [];
   private defaultMode: FakeMode = { kind: 'ok' };
   private responders: FakeResponder[] = [];
-  private readonly cache = new PromptCache();
+  private readonly cache: PromptCache;
   private readonly sockets = new Set<Socket>();
   /** Cancels the pending `slow` answers, so close() never waits on a timer. */
   private readonly pendingDelays = new Set<() => void>();
   private served = 0;
   private closed = false;
+  /** How many `count_tokens` requests were answered. */
+  tokenCountRequests = 0;
 
   private constructor(
     private readonly server: Server,
     readonly url: string,
-  ) {}
+    private readonly options: FakeAnthropicOptions = {},
+  ) {
+    this.cache = new PromptCache(options);
+  }
 
-  static async start(): Promise<FakeAnthropicServer> {
+  static async start(options: FakeAnthropicOptions = {}): Promise<FakeAnthropicServer> {
     const holder: { fake?: FakeAnthropicServer } = {};
     const server = createServer((req, res) => void holder.fake!.handle(req, res));
     await new Promise<void>((resolve, reject) => {
@@ -72,7 +102,7 @@ export class FakeAnthropicServer {
       server.listen(0, '127.0.0.1', () => resolve());
     });
     const { port } = server.address() as AddressInfo;
-    const fake = new FakeAnthropicServer(server, `http://127.0.0.1:${port}`);
+    const fake = new FakeAnthropicServer(server, `http://127.0.0.1:${port}`, options);
     holder.fake = fake;
     server.on('connection', (socket) => {
       fake.sockets.add(socket);
@@ -126,6 +156,10 @@ export class FakeAnthropicServer {
       for await (const chunk of req) chunks.push(chunk as Buffer);
       const raw = Buffer.concat(chunks).toString('utf8');
       const path = new URL(req.url ?? '/', 'http://fake').pathname;
+      if (req.method === 'POST' && path === '/v1/messages/count_tokens') {
+        this.countTokensOf(req, res, requestId, raw);
+        return;
+      }
       if (req.method !== 'POST' || path !== '/v1/messages') {
         const message = `The fake serves POST /v1/messages, not ${req.method} ${path}`;
         sendError(res, requestId, { status: 404, type: 'not_found_error', message });
@@ -152,6 +186,27 @@ export class FakeAnthropicServer {
     }
   }
 
+  /** `POST /v1/messages/count_tokens`: the prompt's input tokens, counted as the usage of a message would be. */
+  private countTokensOf(req: IncomingMessage, res: ServerResponse, requestId: string, raw: string): void {
+    const body = parseJson(raw);
+    const failure =
+      (isObject(body) ? undefined : invalid('The request body is not a JSON object')) ??
+      checkCredentials(req) ??
+      (typeof (body as JsonObject).model === 'string' && (body as JsonObject).model !== ''
+        ? undefined
+        : invalid('model: Field required')) ??
+      (Array.isArray((body as JsonObject).messages) && ((body as JsonObject).messages as unknown[]).length > 0
+        ? undefined
+        : invalid('messages: at least one message is required'));
+    if (failure) {
+      sendError(res, requestId, failure);
+      return;
+    }
+    this.tokenCountRequests++;
+    const segments = promptSegments(body as JsonObject, this.options.countOutputFormat === true);
+    send(res, 200, requestId, { input_tokens: this.cache.totalTokens(segments) });
+  }
+
   /** Resolves true after `ms`, or false as soon as the client hangs up or the fake closes. */
   private delay(ms: number, res: ServerResponse): Promise<boolean> {
     return new Promise((resolve) => {
@@ -171,21 +226,26 @@ export class FakeAnthropicServer {
 
   private message(n: number, mode: FakeMode, body: JsonObject): JsonObject {
     const model = String(body.model);
-    const input = this.cache.inputUsage(model, promptSegments(body));
+    const input = this.cache.inputUsage(model, promptSegments(body, this.options.countOutputFormat === true));
     let text = this.answerText(mode, body);
     let stopReason = 'end_turn';
     const maxTokens = body.max_tokens as number;
+    // Adaptive thinking comes first and counts against max_tokens, like the real API.
+    const thinking = Math.min(maxTokens, Math.max(0, Math.floor(this.options.thinkingTokens?.(body) ?? 0)));
+    const room = maxTokens - thinking;
+    const count = this.options.countTokens ?? countTokens;
     // Like the real API: an answer longer than max_tokens is cut off, not an error.
-    if (countTokens(text) > maxTokens) {
-      text = text.slice(0, maxTokens * 4);
+    if (count(text) > room) {
+      text = this.options.countTokens ? cutToTokens(text, room, count) : text.slice(0, room * 4);
       stopReason = 'max_tokens';
     }
+    const thinkingBlocks = thinking > 0 ? [{ type: 'thinking', thinking: '', signature: `fake_signature_${n}` }] : [];
     return {
       id: `msg_fake_${n}`,
       type: 'message',
       role: 'assistant',
       model,
-      content: [{ type: 'text', text, citations: null }],
+      content: [...thinkingBlocks, { type: 'text', text, citations: null }],
       stop_reason: stopReason,
       stop_sequence: null,
       stop_details: null,
@@ -196,7 +256,7 @@ export class FakeAnthropicServer {
         cache_creation_input_tokens: input.creation5m + input.creation1h,
         cache_read_input_tokens: input.read,
         cache_creation: { ephemeral_5m_input_tokens: input.creation5m, ephemeral_1h_input_tokens: input.creation1h },
-        output_tokens: Math.max(1, countTokens(text)),
+        output_tokens: thinking > 0 ? thinking + count(text) : Math.max(1, count(text)),
         output_tokens_details: null,
         server_tool_use: null,
         service_tier: 'standard',
@@ -329,8 +389,11 @@ function requestedSchema(body: JsonObject): JsonObject | undefined {
 /** One block of the prompt in order (system, then each message's content); `ttl` marks a cache breakpoint. */
 type Segment = { role: string; text: string; ttl?: Ttl };
 
-function promptSegments(body: JsonObject): Segment[] {
+function promptSegments(body: JsonObject, withOutputFormat = false): Segment[] {
   const segments: Segment[] = [];
+  // The schema is compiled into the request ahead of the system prompt: part of every cached prefix.
+  const schema = withOutputFormat ? requestedSchema(body) : undefined;
+  if (schema) segments.push({ role: 'output_format', text: JSON.stringify(schema) });
   const add = (role: string, content: unknown) => {
     if (typeof content === 'string') {
       segments.push({ role, text: content });
@@ -366,8 +429,26 @@ type InputUsage = { uncached: number; read: number; creation5m: number; creation
 class PromptCache {
   private readonly expiries = new Map<string, number>();
 
+  constructor(private readonly options: Pick<FakeAnthropicOptions, 'countTokens' | 'now' | 'minCacheableTokens'> = {}) {}
+
   clear(): void {
     this.expiries.clear();
+  }
+
+  /** Tokens through each segment: on cumulative characters by default, else the sum of each segment's count. */
+  private cumulativeTokens(segments: Segment[]): number[] {
+    const count = this.options.countTokens;
+    const out: number[] = [];
+    let total = 0;
+    for (const segment of segments) {
+      total += count ? count(segment.text) : segment.text.length;
+      out.push(total);
+    }
+    return count ? out : out.map((chars) => Math.ceil(chars / 4));
+  }
+
+  totalTokens(segments: Segment[]): number {
+    return this.cumulativeTokens(segments).at(-1) ?? 0;
   }
 
   /**
@@ -375,14 +456,16 @@ class PromptCache {
    * breakpoint is written (billed by that breakpoint's ttl); the rest is plain input.
    */
   inputUsage(model: string, segments: Segment[]): InputUsage {
-    const cumulative: number[] = [];
-    let chars = 0;
-    for (const segment of segments) cumulative.push((chars += segment.text.length));
-    // Counted on cumulative characters, so the parts add up to exactly ceil(total / 4).
-    const tokensThrough = (index: number): number => (index < 0 ? 0 : Math.ceil((cumulative[index] ?? 0) / 4));
-    const breakpoints = segments.flatMap(({ ttl }, index) => (ttl ? [{ index, ttl, key: prefixKey(model, segments, index) }] : []));
+    // Counted on cumulative totals, so the parts add up to exactly the whole prompt's count.
+    const cumulative = this.cumulativeTokens(segments);
+    const tokensThrough = (index: number): number => (index < 0 ? 0 : (cumulative[index] ?? 0));
+    // A marked prefix shorter than the model's minimum is not cached at all (no error, as the API does).
+    const minimum = this.options.minCacheableTokens?.(model) ?? 0;
+    const breakpoints = segments.flatMap(({ ttl }, index) =>
+      ttl && tokensThrough(index) >= minimum ? [{ index, ttl, key: prefixKey(model, segments, index) }] : [],
+    );
 
-    const now = Date.now();
+    const now = this.options.now?.() ?? Date.now();
     let readEnd = -1;
     for (const point of breakpoints) if ((this.expiries.get(point.key) ?? 0) > now) readEnd = point.index;
 
@@ -400,6 +483,19 @@ class PromptCache {
     usage.uncached = tokensThrough(segments.length - 1) - usage.read - usage.creation5m - usage.creation1h;
     return usage;
   }
+}
+
+/** The longest start of `text` that counts at most `tokens`. */
+function cutToTokens(text: string, tokens: number, count: (text: string) => number): string {
+  if (tokens <= 0) return '';
+  let low = 0;
+  let high = text.length;
+  while (low < high) {
+    const mid = Math.ceil((low + high) / 2);
+    if (count(text.slice(0, mid)) <= tokens) low = mid;
+    else high = mid - 1;
+  }
+  return text.slice(0, low);
 }
 
 function prefixKey(model: string, segments: Segment[], end: number): string {

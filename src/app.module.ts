@@ -1,10 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
-import { LoggerModule } from 'nestjs-pino';
 import { AuthCommonModule } from './common/auth/auth-common.module.js';
 import { ApiExceptionFilter } from './common/errors/api-exception.filter.js';
 import { createValidationPipe } from './common/http/validation.pipe.js';
-import { loggerOptions } from './common/logging/logger.options.js';
 import { RedisModule } from './common/redis/redis.module.js';
 import { ThrottlingModule } from './common/throttling/throttling.module.js';
 import { AppConfigModule } from './config/app-config.module.js';
@@ -26,7 +24,6 @@ export class AppModule {
       module: AppModule,
       imports: [
         AppConfigModule.forRoot(config),
-        LoggerModule.forRoot(loggerOptions(config)),
         DatabaseModule.forRoot(databaseUrl),
         RedisModule,
         MetricsModule,

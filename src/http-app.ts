@@ -3,15 +3,20 @@ import { NestFactory } from '@nestjs/core';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { genRequestId } from './common/http/request-id.js';
+import { createLogger } from './common/logging/logger.options.js';
+import { NestPinoLogger } from './common/logging/nest-pino-logger.js';
+import { RequestLogController } from './common/logging/request-log.js';
 import { AppMetrics } from './common/metrics/metrics.js';
 import type { AppConfig } from './config/config.loader.js';
 
 /** Builds the HTTP application (not yet listening): used by main.ts and by the tests alike. */
 export async function createHttpApp(config: AppConfig, databaseUrl: string): Promise<NestFastifyApplication> {
+  const logger = createLogger(config);
   const adapter = new FastifyAdapter({
+    loggerInstance: logger,
+    logController: new RequestLogController(),
     bodyLimit: config.BODY_LIMIT,
     genReqId: genRequestId,
     requestIdHeader: false,
@@ -34,11 +39,10 @@ export async function createHttpApp(config: AppConfig, databaseUrl: string): Pro
   // JSON bodies only: Nest's default form parser would let a cross-site HTML form post to us with
   // no CORS preflight. Fastify's own JSON parser stays (with its prototype-poisoning checks).
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register({ config, databaseUrl }), adapter, {
-    bufferLogs: true,
+    logger: new NestPinoLogger(logger),
     bodyParser: false,
   });
   app.getHttpAdapter().getInstance().removeContentTypeParser('text/plain');
-  app.useLogger(app.get(Logger));
   await app.register(helmet, {
     // An API answers JSON: nothing may load from it. Swagger UI (/docs) loads its own scripts and
     // styles; the dashboard sends its own, stricter policy.

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import type { Server, ServerResponse } from 'node:http';
-import { pino } from 'pino';
+import { createLogger } from './common/logging/logger.options.js';
 import { ConfigError, loadConfig, type AppConfig } from './config/config.loader.js';
 import { loadDotEnv } from './config/dotenv.js';
 import { prepareDatabase } from './database/database-setup.js';
@@ -18,7 +18,7 @@ async function main(): Promise<void> {
     process.stderr.write(`${error.message}\n`);
     process.exit(1);
   }
-  const log = pino({ level: config.LOG_LEVEL, base: { service: 'course-companion' } });
+  const log = createLogger(config);
   if (config.JWT_SECRET_GENERATED) {
     log.warn('JWT_SECRET_KEY is not set: generated a random secret for this process; tokens end when it stops');
   }

@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
+import { createLogger } from './common/logging/logger.options.js';
+import { NestPinoLogger } from './common/logging/nest-pino-logger.js';
 import { ConfigError, loadConfig } from './config/config.loader.js';
 import { loadDotEnv } from './config/dotenv.js';
 
@@ -23,18 +24,18 @@ async function main(): Promise<void> {
     process.stderr.write('Invalid configuration: DATABASE_URL is required for a worker (it shares the API’s database)\n');
     process.exit(1);
   }
+  const log = createLogger(config);
   const app = await NestFactory.createApplicationContext(
     AppModule.register({ config: { ...config, GRADING_IN_API: true }, databaseUrl: config.DATABASE_URL }),
-    { bufferLogs: true },
+    { logger: new NestPinoLogger(log) },
   );
-  app.useLogger(app.get(Logger));
-  app.get(Logger).log('Grading worker started');
+  log.info('Grading worker started');
 
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    app.get(Logger).log(`Worker stopping (${signal})`);
+    log.info({ signal }, 'Worker stopping');
     setTimeout(() => process.exit(1), 10_000).unref();
     await app.close();
     process.exit(0);

@@ -86,8 +86,9 @@ describe('npm start on a bare machine', () => {
     const traced = await fetch(`${base}/api/v1/chapters`, { headers: { authorization: `Bearer ${token}`, 'x-request-id': 'trace-me-1' } });
     expect(traced.headers.get('x-request-id')).toBe('trace-me-1');
     await new Promise((r) => setTimeout(r, 200));
-    expect(lines.find((l) => (l.req as { id?: string } | undefined)?.id === 'trace-me-1')).toMatchObject({
+    expect(lines.find((l) => l.request_id === 'trace-me-1')).toMatchObject({
       msg: 'request completed',
+      req: { method: 'GET', url: '/api/v1/chapters' },
       res: { statusCode: 200 },
     });
     const logged = JSON.stringify(lines);

@@ -1,3 +1,4 @@
+import { createSecretKey } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { PassportStrategy } from '@nestjs/passport';
@@ -25,7 +26,10 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   ) {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
-      secretOrKey: config.get('JWT_SECRET_KEY', { infer: true }),
+      // A key object, made once: given a string or Buffer, jsonwebtoken first tries (and fails) to
+      // parse it as a public key on every request, a third of a request's CPU. passport-jwt hands
+      // the key to jsonwebtoken as it is; only its type declaration predates KeyObject.
+      secretOrKey: createSecretKey(Buffer.from(config.get('JWT_SECRET_KEY', { infer: true }), 'utf8')) as unknown as Buffer,
       issuer: config.get('JWT_ISSUER', { infer: true }),
       // Only HS256: `alg: none` and tokens for other algorithms are refused outright.
       algorithms: [JWT_ALGORITHM],

@@ -1,5 +1,4 @@
-import { RequestMethod } from '@nestjs/common';
-import type { Params } from 'nestjs-pino';
+import { pino, type Logger } from 'pino';
 import type { AppConfig } from '../../config/config.loader.js';
 
 /** Paths pino blanks out wherever they appear in a log line. */
@@ -18,19 +17,19 @@ export const REDACTED_PATHS = [
   '*.api_key',
 ];
 
-export function loggerOptions(config: Pick<AppConfig, 'LOG_LEVEL'>): Params {
-  return {
-    // The package's default route pattern does not match under Fastify here; name every path.
-    forRoutes: [{ path: '*path', method: RequestMethod.ALL }],
-    pinoHttp: {
-      level: config.LOG_LEVEL,
-      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-      customProps: () => ({ service: 'course-companion' }),
-      serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      },
-      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
-    },
-  };
+/**
+ * The process's one logger (JSON lines on stdout): the HTTP server's request logs, Nest's own
+ * messages and the start-up lines of main.ts and worker.ts all go through it.
+ */
+export function createLogger(config: Pick<AppConfig, 'LOG_LEVEL'>): Logger {
+  return pino({
+    level: config.LOG_LEVEL,
+    base: { service: 'course-companion' },
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+  });
+}
+
+/** A finished request's level: server faults are errors, refused requests warnings. */
+export function requestLogLevel(statusCode: number): 'error' | 'warn' | 'info' {
+  return statusCode >= 500 ? 'error' : statusCode >= 400 ? 'warn' : 'info';
 }

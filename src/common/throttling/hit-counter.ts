@@ -62,22 +62,29 @@ if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 local ttl = redis.call('PTTL', KEYS[1])
 if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1]) end
 return {count, ttl}`;
+const HIT_COMMAND = 'courseCompanionThrottleHit';
 
 /**
  * Redis counters (one round trip per hit). While Redis is away the in-process counters stand in,
  * so limits still hold per instance instead of failing every request or none.
  */
 export class RedisHitCounter implements HitCounter {
+  private readonly redis: Redis & { [HIT_COMMAND]: (key: string, windowMs: string) => Promise<[number, number]> };
+
   constructor(
-    private readonly redis: Redis,
+    redis: Redis,
     private readonly fallback: HitCounter,
     private readonly logger: Logger,
     private readonly prefix = 'throttle:',
-  ) {}
+  ) {
+    // A defined command runs by EVALSHA: Redis need not receive and hash the script on every hit.
+    if (!(HIT_COMMAND in redis)) redis.defineCommand(HIT_COMMAND, { numberOfKeys: 1, lua: HIT_SCRIPT });
+    this.redis = redis as typeof this.redis;
+  }
 
   async hit(key: string, windowMs: number): Promise<WindowCount> {
     try {
-      const [count, ttlMs] = (await this.redis.eval(HIT_SCRIPT, 1, this.prefix + key, String(windowMs))) as [number, number];
+      const [count, ttlMs] = await this.redis[HIT_COMMAND](this.prefix + key, String(windowMs));
       return { count, ttlMs };
     } catch (error) {
       this.logger.warn(`rate-limit counter on Redis failed, counting in-process: ${(error as Error).message}`);

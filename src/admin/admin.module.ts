@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CoreModule } from '../core/core.module.js';
 import { FeatureFlagsModule } from '../flags/feature-flags.module.js';
+import { UsageModule } from '../usage/usage.module.js';
 import { AdminGuard } from './admin.guard.js';
 import { AlertsModule } from './alerts/alerts.module.js';
 import { CostReportService } from './costs/cost-report.service.js';
@@ -13,7 +14,7 @@ import { MetricsController } from './metrics/metrics.controller.js';
 
 /** The operators' side: cost reports, alerts, flags, metrics and the dashboard. */
 @Module({
-  imports: [CoreModule, FeatureFlagsModule, AlertsModule, DashboardModule],
+  imports: [CoreModule, FeatureFlagsModule, UsageModule, AlertsModule, DashboardModule],
   controllers: [CostsController, FlagsAdminController, MetricsController],
   providers: [AdminGuard, CostReportService, FlagsAdminService, MetricsReportService],
 })

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import { PremiumRequestsService } from '../../usage/premium-requests.service.js';
 import type { FeatureMetricsDto } from './metrics.dto.js';
 
 type Row = Record<string, string | number | null>;
@@ -10,9 +11,14 @@ const ratio = (n: number, d: number): number | null => (d === 0 ? null : Math.ro
 /** Per feature and variant over a window: what was asked, how it was served, what it cost. */
 @Injectable()
 export class MetricsReportService {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly requests: PremiumRequestsService,
+  ) {}
 
   async report(from: Date, to: Date): Promise<FeatureMetricsDto[]> {
+    // This instance's own requests are counted even if their batch has not gone in yet.
+    await this.requests.flush();
     const [requests, calls, completion] = await Promise.all([
       this.db.query<Row[]>(
         `SELECT feature, variant, count(*)::int AS requests,

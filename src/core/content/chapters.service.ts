@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import { Memo } from '../../common/cache/memo.js';
 import { ApiException } from '../../common/errors/api.exception.js';
 import { Chapter } from './chapter.entity.js';
 import type { ChapterDto, ChapterSummaryDto } from './chapters.dto.js';
@@ -11,38 +12,25 @@ type ChapterRow = Chapter & { quizId: string | null };
  * The course changes only when it is seeded (at deploy), while every student reads it constantly:
  * each instance keeps it this long instead of asking PostgreSQL on every request.
  */
-const CONTENT_TTL_MS = 30_000;
+export const CONTENT_TTL_MS = 30_000;
 
 @Injectable()
 export class ChaptersService {
-  private readonly cache = new Map<string, { at: number; value: Promise<unknown> }>();
+  private readonly content = new Memo(CONTENT_TTL_MS);
 
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   list(): Promise<ChapterSummaryDto[]> {
-    return this.cached('list', () => this.loadList());
+    return this.content.get('list', () => this.loadList());
   }
 
   /** The course map: order and prerequisites of every chapter. */
   catalog(): Promise<{ chapter_id: string; title: string; order: number; prerequisites: string[] }[]> {
-    return this.cached('catalog', () => this.loadCatalog());
+    return this.content.get('catalog', () => this.loadCatalog());
   }
 
   get(chapterId: string): Promise<ChapterDto> {
-    return this.cached(`chapter:${chapterId}`, () => this.loadChapter(chapterId));
-  }
-
-  /** One load per key per TTL, shared by concurrent callers; a failed load is not kept. */
-  private cached<T>(key: string, load: () => Promise<T>): Promise<T> {
-    const hit = this.cache.get(key);
-    if (hit && Date.now() - hit.at < CONTENT_TTL_MS) return hit.value as Promise<T>;
-    const value = load();
-    const entry = { at: Date.now(), value };
-    this.cache.set(key, entry);
-    value.catch(() => {
-      if (this.cache.get(key) === entry) this.cache.delete(key);
-    });
-    return value;
+    return this.content.get(`chapter:${chapterId}`, () => this.loadChapter(chapterId));
   }
 
   private async loadList(): Promise<ChapterSummaryDto[]> {

@@ -27,9 +27,14 @@ export type ChapterAttempts = {
 export class QuizResultsRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  save(result: Omit<QuizResult, 'resultId' | 'completedAt'>): Promise<QuizResult> {
-    const repo = this.db.getRepository(QuizResult);
-    return repo.save(repo.create(result));
+  /** One statement, no transaction around it: a submission is a single row. */
+  async save(result: Omit<QuizResult, 'resultId' | 'completedAt'>): Promise<{ resultId: string; completedAt: Date }> {
+    const rows: { result_id: string; completed_at: Date }[] = await this.db.query(
+      `INSERT INTO quiz_results (student_id, quiz_id, answers, score, max_score, percentage, passed)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING result_id, completed_at`,
+      [result.studentId, result.quizId, JSON.stringify(result.answers), result.score, result.maxScore, result.percentage, result.passed],
+    );
+    return { resultId: rows[0]!.result_id, completedAt: rows[0]!.completed_at };
   }
 
   /** Newest first; `after` is the (completed_at_key, result_id) of the last row already seen. */

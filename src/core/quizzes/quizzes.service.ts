@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import { Memo } from '../../common/cache/memo.js';
 import { ApiException } from '../../common/errors/api.exception.js';
+import { CONTENT_TTL_MS } from '../content/chapters.service.js';
 import { QuizQuestion } from './quiz-question.entity.js';
 import { gradeQuiz, validateAnswers } from './quiz-grading.js';
 import { QuizResultsRepository } from './quiz-results.repository.js';
@@ -10,6 +12,9 @@ import type { QuizDto, QuizSubmissionResultDto } from './quizzes.dto.js';
 
 @Injectable()
 export class QuizzesService {
+  /** Quizzes are course content, seeded at deploy: kept in process like the chapters. */
+  private readonly content = new Memo(CONTENT_TTL_MS);
+
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly results: QuizResultsRepository,
@@ -58,7 +63,11 @@ export class QuizzesService {
     };
   }
 
-  private async load(quizId: string): Promise<{ quiz: Quiz; questions: QuizQuestion[] }> {
+  private load(quizId: string): Promise<{ quiz: Quiz; questions: QuizQuestion[] }> {
+    return this.content.get(quizId, () => this.loadFromDatabase(quizId));
+  }
+
+  private async loadFromDatabase(quizId: string): Promise<{ quiz: Quiz; questions: QuizQuestion[] }> {
     const quiz = await this.db.getRepository(Quiz).findOneBy({ quizId });
     if (!quiz) throw ApiException.notFound(`Quiz ${quizId}`);
     const questions = await this.db.getRepository(QuizQuestion).find({ where: { quizId }, order: { position: 'ASC' } });

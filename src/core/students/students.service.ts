@@ -23,6 +23,16 @@ export class StudentsService {
     return this.students.findOneBy({ studentId });
   }
 
+  /** The subscription alone, read on every premium request: one indexed row, no ORM mapping. */
+  async subscriptionOf(studentId: string): Promise<Pick<Student, 'subscriptionTier' | 'subscriptionExpiresAt'> | null> {
+    const rows: { tier: SubscriptionTier; expires_at: Date | null }[] = await this.students.query(
+      'SELECT subscription_tier AS tier, subscription_expires_at AS expires_at FROM students WHERE student_id = $1',
+      [studentId],
+    );
+    const row = rows[0];
+    return row ? { subscriptionTier: row.tier, subscriptionExpiresAt: row.expires_at } : null;
+  }
+
   /** With the password hash, for sign-in only. */
   findCredentialsByEmail(email: string): Promise<Student | null> {
     return this.students

@@ -1,6 +1,7 @@
-import Anthropic from '@anthropic-ai/sdk';
+import Anthropic, { type AutoParseableOutputFormat } from '@anthropic-ai/sdk';
 import { zodOutputFormat } from '@anthropic-ai/sdk/helpers/zod';
 import type { MessageCreateParamsNonStreaming } from '@anthropic-ai/sdk/resources/messages/messages';
+import type { z } from 'zod';
 import type { AdapterResponse, LlmAdapter, LlmRequest } from '../llm-client.port.js';
 import { LlmError } from '../llm.errors.js';
 import { capabilitiesFor } from '../models/model-capabilities.js';
@@ -30,7 +31,7 @@ export class AnthropicAdapter implements LlmAdapter {
   }
 
   async call<T>(request: LlmRequest<T>, model: string, signal: AbortSignal): Promise<AdapterResponse<T>> {
-    const format = zodOutputFormat(request.schema);
+    const format = outputFormat(request.schema);
     const params = this.params(request, model, format);
     let message: Anthropic.Message;
     try {
@@ -90,4 +91,15 @@ export class AnthropicAdapter implements LlmAdapter {
     }
     return this.client;
   }
+}
+
+/** A schema's JSON form is built once: callers reuse their schema objects across requests. */
+const formats = new WeakMap<object, unknown>();
+function outputFormat<T>(schema: z.ZodType<T>): AutoParseableOutputFormat<T> {
+  let format = formats.get(schema) as AutoParseableOutputFormat<T> | undefined;
+  if (!format) {
+    format = zodOutputFormat(schema);
+    formats.set(schema, format);
+  }
+  return format;
 }

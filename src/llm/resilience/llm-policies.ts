@@ -53,6 +53,7 @@ const isLlmError = (e: unknown): e is LlmError => e instanceof LlmError;
 export class LlmPolicies {
   private readonly bulkhead: BulkheadPolicy;
   private readonly breakers = new Map<string, CircuitBreakerPolicy>();
+  private readonly chains = new Map<string, ReturnType<typeof wrap>>();
 
   constructor(private readonly options: LlmPolicyOptions) {
     this.bulkhead = bulkhead(options.maxConcurrency, options.maxQueue);
@@ -65,15 +66,9 @@ export class LlmPolicies {
   async execute<T>(circuitKey: string, deadlineMs: number | undefined, attempt: (signal: AbortSignal) => Promise<T>): Promise<T> {
     // Without a caller's deadline the call is still bounded: each attempt times out, retries are
     // counted and backoff is capped.
-    const policy = wrap(
-      deadlineMs === undefined ? noop : timeout(deadlineMs, TimeoutStrategy.Aggressive),
-      this.bulkhead,
-      this.retryPolicy(),
-      this.breakerFor(circuitKey),
-      timeout(this.options.attemptTimeoutMs, TimeoutStrategy.Cooperative),
-    );
+    const policy = this.policyFor(circuitKey, deadlineMs);
     try {
-      return await policy.execute(({ signal }) => attempt(signal));
+      return (await policy.execute(({ signal }) => attempt(signal))) as T;
     } catch (error) {
       throw toLlmError(error);
     }
@@ -89,6 +84,23 @@ export class LlmPolicies {
 
   get queued(): number {
     return this.options.maxQueue - this.bulkhead.queueSlots;
+  }
+
+  /** The policies hold no per-call state (timers live per execution), so one chain serves every call. */
+  private policyFor(circuitKey: string, deadlineMs: number | undefined) {
+    const key = `${circuitKey}\u0000${deadlineMs ?? ''}`;
+    let policy = this.chains.get(key);
+    if (!policy) {
+      policy = wrap(
+        deadlineMs === undefined ? noop : timeout(deadlineMs, TimeoutStrategy.Aggressive),
+        this.bulkhead,
+        this.retryPolicy(),
+        this.breakerFor(circuitKey),
+        timeout(this.options.attemptTimeoutMs, TimeoutStrategy.Cooperative),
+      );
+      this.chains.set(key, policy);
+    }
+    return policy;
   }
 
   private breakerFor(key: string): CircuitBreakerPolicy {

@@ -4,6 +4,20 @@ import { PATH_ACTIONS, type ChapterEvidence, type Recommendation } from './path-
 
 /** The model's answer: chapter ids are an enum of the live catalog, so none can be invented. */
 export function pathSchema(chapterIds: string[]) {
+  const key = chapterIds.join('\n');
+  let schema = schemas.get(key);
+  if (!schema) {
+    schema = buildPathSchema(chapterIds);
+    // The catalog changes only at deploy; the bound only guards against a runaway key set.
+    if (schemas.size >= 16) schemas.clear();
+    schemas.set(key, schema);
+  }
+  return schema;
+}
+
+const schemas = new Map<string, ReturnType<typeof buildPathSchema>>();
+
+function buildPathSchema(chapterIds: string[]) {
   const ids = chapterIds as [string, ...string[]];
   return z
     .object({

@@ -52,7 +52,7 @@ export class AdaptivePathService {
       const { fell_back: _fellBack, ...answer } = path;
       return answer;
     } finally {
-      await this.requests.record({
+      this.requests.record({
         feature: 'adaptive_paths',
         variant: request.variant,
         studentId: request.studentId,

@@ -54,7 +54,7 @@ export class AssessmentGraderService {
     const saved = await this.save(submission, graded);
     if (saved) {
       const triedModel = submission.variant !== 'rules' && this.llm.provider !== 'rules';
-      await this.requests.record({
+      this.requests.record({
         feature: 'assessments',
         variant: submission.variant ?? 'llm',
         studentId: submission.student_id,

@@ -26,7 +26,7 @@ export class PremiumGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<PremiumRequest>();
-    const student = await this.students.findById(request.user.studentId);
+    const student = await this.students.subscriptionOf(request.user.studentId);
     if (!student) throw ApiException.unauthorized('The account for this token no longer exists');
     const active =
       student.subscriptionTier === 'premium' &&
@@ -40,7 +40,7 @@ export class PremiumGuard implements CanActivate {
     }
     const feature = this.reflector.get<PremiumFeature | undefined>(PREMIUM_FEATURE, context.getHandler());
     if (feature) {
-      const decision = await this.flags.decide(feature, student.studentId);
+      const decision = await this.flags.decide(feature, request.user.studentId);
       if (!decision.enabled) throw new ApiException('FEATURE_DISABLED', 'This feature is not available for your account yet', { feature });
       request.flag = decision;
     }

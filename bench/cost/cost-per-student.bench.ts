@@ -819,7 +819,7 @@ async function main(): Promise<void> {
 
   // What-ifs: (a)'s exact calls re-priced; token counts unchanged (the model's own verbosity is not modelled).
   const haikuAll = priceLog(a.log, () => 'claude-haiku-5-5', (c) => c.usage);
-  const haikuGrading = priceLog(a.log, (c) => (c.feature === 'assessments' ? 'claude-haiku-5-5' : c.model), (c) => c.usage);
+  const sonnetGrading = priceLog(a.log, (c) => (c.feature === 'assessments' ? 'claude-sonnet-5-5' : c.model), (c) => c.usage);
   const padded = cacheIfPadded(a.log, null);
   const paddedPrice = priceLog(padded.calls, (c) => c.model, (c) => c.usage);
   const paddedGrading = cacheIfPadded(a.log, 'assessments');
@@ -834,7 +834,7 @@ async function main(): Promise<void> {
   const reasoningTokens = a.log.reduce((sum, c) => sum + c.reasoningTokens, 0);
   const whatIf = {
     haiku_all: mean(haikuAll),
-    haiku_assessments: mean(haikuGrading),
+    sonnet_assessments: mean(sonnetGrading),
     padded_prefix: mean(paddedPrice),
     padded_read_share_assessments: pct(paddedGrading.reads, paddedGrading.total),
     padded_read_share_paths: pct(paddedPaths.reads, paddedPaths.total),
@@ -848,7 +848,7 @@ async function main(): Promise<void> {
   };
   console.log('\nWhat-ifs on (a), re-priced from its exact token counts (not re-simulated; output length assumed unchanged)');
   console.log(`  claude-haiku-5-5 for both features:        mean ${usd(whatIf.haiku_all)} per student-month`);
-  console.log(`  claude-haiku-5-5 for assessments only:     mean ${usd(whatIf.haiku_assessments)}`);
+  console.log(`  claude-sonnet-5-5 grading too (paths' model): mean ${usd(whatIf.sonnet_assessments)}`);
   console.log(
     `  cached prefixes padded to ${int(sonnetMin)} tokens (e.g. graded examples): mean ${usd(whatIf.padded_prefix)}; ` +
       `5-min cache reads would be ${whatIf.padded_read_share_assessments}% of grading calls, ${whatIf.padded_read_share_paths}% of path calls`,

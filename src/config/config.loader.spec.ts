@@ -7,7 +7,6 @@ describe('loadConfig', () => {
       NODE_ENV: 'development',
       PORT: 3000,
       DATA_DIR: './.data',
-      ANTHROPIC_MODEL: 'claude-sonnet-5-5',
       ANTHROPIC_TIMEOUT: 30,
       ANTHROPIC_MAX_RETRIES: 3,
       LLM_COST_ALERT_THRESHOLD: 500_000,
@@ -18,6 +17,8 @@ describe('loadConfig', () => {
       ENABLE_PHASE2_CACHING: true,
     });
     expect(config.DATABASE_URL).toBeUndefined();
+    // Unset: each feature then uses its own default model (model-selection.ts).
+    expect(config.ANTHROPIC_MODEL).toBeUndefined();
   });
 
   it('generates a random JWT secret in development and says so', () => {

@@ -131,7 +131,7 @@ export const envSchema = z.object({
 
   ANTHROPIC_API_KEY: optionalString,
   ANTHROPIC_BASE_URL: url(['http:', 'https:']),
-  ANTHROPIC_MODEL: z.string().trim().min(1).default('claude-sonnet-5-5'),
+  ANTHROPIC_MODEL: optionalString,
   ANTHROPIC_TIMEOUT: int(30, 1, 600),
   ANTHROPIC_MAX_RETRIES: int(3, 0, 10),
   LLM_BASE_URL: url(['http:', 'https:']),

@@ -4,7 +4,8 @@ import type { LlmFeature } from '../llm-client.port.js';
 /**
  * Each feature's model when nothing is configured: planning a path reads the whole course map and
  * the student's evidence (Sonnet); grading one short answer against its rubric is a small, tightly
- * checked task (Haiku, a third of Sonnet's price; grade-guards.ts bounds what any model may award).
+ * checked task (Haiku, a twentieth of Sonnet's price per token; grade-guards.ts bounds what any
+ * model may award).
  */
 export const DEFAULT_MODELS: Readonly<Record<LlmFeature, string>> = {
   adaptive_paths: 'claude-sonnet-5-5',

@@ -355,9 +355,16 @@ async function runScenario(
     },
     async attemptsByChapter(studentId: string): Promise<ChapterAttempts[]> {
       const s = byId(studentId);
+      const latest = s.lastQuizAt === null ? null : isoMicros(s.lastQuizAt);
       return catalog.map((c) => {
         const a = s.attempts.get(c.chapter_id);
-        return { chapter_id: c.chapter_id, attempts: a?.attempts ?? 0, best_percentage: a ? String(a.best) : null, passed: a?.passed ?? false };
+        return {
+          chapter_id: c.chapter_id,
+          attempts: a?.attempts ?? 0,
+          best_percentage: a ? String(a.best) : null,
+          passed: a?.passed ?? false,
+          latest_completed_at: latest,
+        };
       });
     },
   } as unknown as QuizResultsRepository;

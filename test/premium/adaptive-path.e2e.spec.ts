@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { FeatureFlagsService } from '../../src/flags/feature-flags.service.js';
+import { PremiumRequestsService } from '../../src/usage/premium-requests.service.js';
 import { FakeAnthropicServer } from '../fakes/fake-anthropic.server.js';
 import { DEMO, startTestApp, type TestApp } from '../support/test-app.js';
 
@@ -90,6 +91,34 @@ describe('adaptive paths with no LLM configured (rules provider)', () => {
     });
     // A cached path still costs nothing once the quota is spent.
     expect((await t.http.post('/api/v2/adaptive/path').set('authorization', s.auth).send({}).expect(200)).body.decision_source).toBe('cache');
+  });
+
+  it('records every request for the operators off the request path, and a failed record fails no request', async () => {
+    const s = await premiumStudent(t, 'recorded@example.com');
+    const db = t.app.get(DataSource);
+    const recorded = async () => {
+      await t.app.get(PremiumRequestsService).flush();
+      const rows: { source: string }[] = await db.query(
+        `SELECT source FROM premium_requests WHERE student_id = $1 ORDER BY created_at, source`,
+        [s.id],
+      );
+      return rows.map((r) => r.source);
+    };
+    await t.http.post('/api/v2/adaptive/path').set('authorization', s.auth).send({}).expect(200);
+    await t.http.post('/api/v2/adaptive/path').set('authorization', s.auth).send({}).expect(200);
+    await t.http.post('/api/v2/adaptive/path').set('authorization', s.auth).send({ force_refresh: true }).expect(200);
+    expect(await recorded()).toEqual(['rules', 'cache', 'rules']);
+
+    // The table away: the student is still served, the batch is dropped with a warning, nothing throws.
+    await db.query('ALTER TABLE premium_requests RENAME TO premium_requests_away');
+    try {
+      const res = await t.http.post('/api/v2/adaptive/path').set('authorization', s.auth).send({}).expect(200);
+      expect(res.body.decision_source).toBe('cache');
+      await expect(t.app.get(PremiumRequestsService).flush()).resolves.toBeUndefined();
+    } finally {
+      await db.query('ALTER TABLE premium_requests_away RENAME TO premium_requests');
+    }
+    expect(await recorded()).toEqual(['rules', 'cache', 'rules']);
   });
 
   it('refuses unknown or mistyped fields without spending a unit', async () => {

@@ -21,6 +21,8 @@ export type ChapterAttempts = {
   attempts: number;
   best_percentage: string | null;
   passed: boolean;
+  /** When the student last finished any quiz (to the microsecond), or null: the same on every row. */
+  latest_completed_at: string | null;
 };
 
 @Injectable()
@@ -66,13 +68,14 @@ export class QuizResultsRepository {
     return rows[0]?.at ?? null;
   }
 
-  /** One row per chapter that has a quiz, in course order, with this student's attempts. */
+  /** One row per chapter, in course order, with this student's attempts (and their latest, once). */
   attemptsByChapter(studentId: string): Promise<ChapterAttempts[]> {
     return this.db.query(
       `SELECT c.chapter_id,
               count(r.result_id)::int AS attempts,
               max(r.percentage) AS best_percentage,
-              coalesce(bool_or(r.passed), false) AS passed
+              coalesce(bool_or(r.passed), false) AS passed,
+              to_char(max(max(r.completed_at)) OVER () AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS latest_completed_at
          FROM chapters c
          LEFT JOIN quizzes q ON q.chapter_id = c.chapter_id
          LEFT JOIN quiz_results r ON r.quiz_id = q.quiz_id AND r.student_id = $1

@@ -63,16 +63,15 @@ export class AdaptivePathService {
   }
 
   private async serve(request: PathRequest): Promise<AdaptivePathDto & { fell_back: boolean }> {
-    const evidenceAt = await this.results.latestCompletedAt(request.studentId);
     if (this.config.ENABLE_PHASE2_CACHING && !request.forceRefresh) {
-      const cached = await this.cached(request.studentId, evidenceAt);
+      const cached = await this.cached(request.studentId);
       if (cached) return { ...this.shape({ ...cached, decision_source: 'cache' }, request.includeReasoning), fell_back: false };
     }
 
     const unit = await this.quota.take(request.studentId, 'adaptive_paths');
     if (!unit.granted) throw quotaExceeded(unit.status);
     try {
-      const built = await this.build(request);
+      const { evidenceAt, ...built } = await this.build(request);
       if (built.decision_source === 'rules' && built.fellBack) await unit.release();
       const { fellBack, ...path } = built;
       await this.save(path, evidenceAt);
@@ -84,8 +83,10 @@ export class AdaptivePathService {
     }
   }
 
-  private async build(request: PathRequest): Promise<AdaptivePathDto & { reasoning: string; fellBack: boolean }> {
-    const evidence = await this.evidence(request.studentId);
+  private async build(
+    request: PathRequest,
+  ): Promise<AdaptivePathDto & { reasoning: string; fellBack: boolean; evidenceAt: string | null }> {
+    const { evidence, evidenceAt } = await this.evidence(request.studentId);
     const rules: PathPlan = {
       recommendations: rulesPath(evidence),
       reasoning: 'Built by the course rules from your quiz results: weak chapters first, then the next chapter you can start.',
@@ -100,7 +101,7 @@ export class AdaptivePathService {
       expires_at: new Date(now.getTime() + CACHE_TTL_SECONDS * 1000).toISOString(),
     };
     // The `static` variant is the control group: rules only, never the model.
-    if (request.variant === 'static') return { ...base, ...rules, decision_source: 'rules', fellBack: false };
+    if (request.variant === 'static') return { ...base, ...rules, decision_source: 'rules', fellBack: false, evidenceAt };
 
     const result = await this.llm.complete(
       {
@@ -124,13 +125,16 @@ export class AdaptivePathService {
       reasoning: plan.reasoning,
       decision_source: result.source === 'llm' ? 'llm' : 'rules',
       fellBack: result.source === 'fallback',
+      evidenceAt,
     };
   }
 
-  private async evidence(studentId: string): Promise<ChapterEvidence[]> {
+  /** The student's quiz evidence per chapter, and when it last changed (the cache's freshness key). */
+  private async evidence(studentId: string): Promise<{ evidence: ChapterEvidence[]; evidenceAt: string | null }> {
     const [catalog, attempts] = await Promise.all([this.chapters.catalog(), this.results.attemptsByChapter(studentId)]);
     const byChapter = new Map(attempts.map((a) => [a.chapter_id, a]));
-    return catalog.map((c) => {
+    const evidenceAt = attempts[0]?.latest_completed_at ?? null;
+    const evidence = catalog.map((c) => {
       const a = byChapter.get(c.chapter_id);
       return {
         ...c,
@@ -139,10 +143,12 @@ export class AdaptivePathService {
         passed: a?.passed ?? false,
       };
     });
+    return { evidence, evidenceAt };
   }
 
-  private async cached(studentId: string, evidenceAt: string | null): Promise<CachedPath['path'] | null> {
-    const raw = await this.cache.get(cacheKey(studentId));
+  private async cached(studentId: string): Promise<CachedPath['path'] | null> {
+    // Both at once: the cache answers most of these requests, and the freshness check is one row.
+    const [raw, evidenceAt] = await Promise.all([this.cache.get(cacheKey(studentId)), this.results.latestCompletedAt(studentId)]);
     if (!raw) return null;
     const entry = JSON.parse(raw) as CachedPath;
     // A quiz finished since the path was built makes it stale, on every instance.

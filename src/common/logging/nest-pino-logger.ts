@@ -4,8 +4,9 @@ import type { Logger } from 'pino';
 type Level = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
 
 /**
- * Nest's logger interface on pino. Nest passes the context (a class name) as the last argument
- * and, for errors, a stack before it.
+ * Nest's logger interface on pino. A Logger made with a context passes it as the last argument.
+ * Our code logs pino-style, `logger.warn({ fields }, 'message')`; Nest itself logs
+ * `error(message, stack)`.
  */
 export class NestPinoLogger implements LoggerService {
   constructor(private readonly pino: Logger) {}
@@ -36,11 +37,18 @@ export class NestPinoLogger implements LoggerService {
 
   private write(level: Level, message: unknown, rest: unknown[]): void {
     if (!this.pino.isLevelEnabled(level)) return;
-    const context = rest.length > 0 && typeof rest[rest.length - 1] === 'string' ? (rest.pop() as string) : undefined;
+    const args = [...rest];
+    const context = args.length > 0 && typeof args[args.length - 1] === 'string' ? (args.pop() as string) : undefined;
     const fields: Record<string, unknown> = context ? { context } : {};
-    if (level === 'error' && typeof rest[0] === 'string') fields.stack = rest[0];
-    if (message instanceof Error) this.pino[level]({ ...fields, err: message }, message.message);
-    else if (message !== null && typeof message === 'object') this.pino[level]({ ...fields, ...message });
-    else this.pino[level](fields, String(message));
+    const text = typeof args[0] === 'string' ? args[0] : undefined;
+    if (message instanceof Error) {
+      this.pino[level]({ ...fields, err: message }, text ?? message.message);
+    } else if (message !== null && typeof message === 'object') {
+      this.pino[level]({ ...fields, ...message }, text);
+    } else {
+      // Nest's own error(message, stack): the second argument is a stack trace.
+      if (text !== undefined && level === 'error') fields.stack = text;
+      this.pino[level](fields, String(message));
+    }
   }
 }

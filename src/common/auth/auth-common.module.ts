@@ -1,18 +1,16 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { PassportModule } from '@nestjs/passport';
 import { JwtAuthGuard } from './jwt-auth.guard.js';
 import { UserThrottlerGuard } from '../throttling/throttler.guards.js';
-import { JwtStrategy } from './jwt.strategy.js';
+import { AccessTokenVerifier } from './access-tokens.js';
 
 /**
- * Authentication for every route: the JWT strategy and the fail-closed global guard, followed by
+ * Authentication for every route: the token verifier and the fail-closed global guard, followed by
  * the per-student throttle (it needs to know who is calling; the per-address one runs earlier).
  */
 @Module({
-  imports: [PassportModule],
   providers: [
-    JwtStrategy,
+    AccessTokenVerifier,
     { provide: APP_GUARD, useClass: JwtAuthGuard },
     { provide: APP_GUARD, useClass: UserThrottlerGuard },
   ],

@@ -1,29 +1,63 @@
-import { Injectable, type ExecutionContext } from '@nestjs/common';
+import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AuthGuard } from '@nestjs/passport';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { FastifyRequest } from 'fastify';
+import type { DataSource } from 'typeorm';
 import { ApiException } from '../errors/api.exception.js';
+import { AccessTokenVerifier } from './access-tokens.js';
+import type { AuthenticatedStudent } from './authenticated-student.js';
 import { IS_PUBLIC } from './public.decorator.js';
 
-/** Global guard: every route needs a valid bearer token unless it is marked @Public(). */
+/** How long an instance trusts that a token's account still exists (and its role), to spare a query per request. */
+const ACCOUNT_TTL_MS = 5000;
+const MAX_CACHED_ACCOUNTS = 50_000;
+
+const BEARER = /^Bearer +([A-Za-z0-9._~+/=-]+)$/i;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Global guard: every route needs a valid bearer token unless it is marked @Public(). A valid
+ * signature is not enough: the account must still exist, and its role is the one stored now, not
+ * the one in the token. A database failure is thrown (503), not taken as a bad token.
+ */
 @Injectable()
-export class JwtAuthGuard extends AuthGuard('jwt') {
-  constructor(private readonly reflector: Reflector) {
-    super();
-  }
+export class JwtAuthGuard implements CanActivate {
+  private readonly accounts = new Map<string, { at: number; role: AuthenticatedStudent['role'] | null }>();
 
-  override canActivate(context: ExecutionContext) {
-    const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()]);
-    return isPublic ? true : super.canActivate(context);
-  }
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly tokens: AccessTokenVerifier,
+    @InjectDataSource() private readonly db: DataSource,
+  ) {}
 
-  override handleRequest<T>(err: unknown, user: T, info: unknown): T {
-    // An error while checking the account (the database is down) is not the caller's fault.
-    if (err instanceof Error) throw err;
-    if (err) throw new Error('authentication failed unexpectedly');
-    if (!user) {
-      const expired = info instanceof Error && info.name === 'TokenExpiredError';
-      throw ApiException.unauthorized(expired ? 'The access token has expired' : 'A valid bearer token is required');
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()])) return true;
+    const request = context.switchToHttp().getRequest<FastifyRequest & { user?: AuthenticatedStudent }>();
+    const token = BEARER.exec(request.headers.authorization ?? '')?.[1];
+    const check = token ? this.tokens.check(token) : undefined;
+    if (!check?.ok) {
+      throw ApiException.unauthorized(check?.reason === 'expired' ? 'The access token has expired' : 'A valid bearer token is required');
     }
-    return user;
+    const { sub, role } = check.claims;
+    if (typeof sub !== 'string' || !UUID.test(sub) || (role !== 'student' && role !== 'admin')) {
+      throw ApiException.unauthorized('A valid bearer token is required');
+    }
+    const current = await this.roleOf(sub);
+    if (!current) throw ApiException.unauthorized('A valid bearer token is required');
+    request.user = { studentId: sub, role: current };
+    return true;
+  }
+
+  private async roleOf(studentId: string): Promise<AuthenticatedStudent['role'] | null> {
+    const cached = this.accounts.get(studentId);
+    if (cached && Date.now() - cached.at < ACCOUNT_TTL_MS) return cached.role;
+    const rows = await this.db.query<{ role: AuthenticatedStudent['role'] }[]>(
+      'SELECT role FROM students WHERE student_id = $1',
+      [studentId],
+    );
+    const role = rows[0]?.role ?? null;
+    if (this.accounts.size >= MAX_CACHED_ACCOUNTS) this.accounts.clear();
+    this.accounts.set(studentId, { at: Date.now(), role });
+    return role;
   }
 }

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { JwtModule } from '@nestjs/jwt';
-import { JWT_ALGORITHM } from '../../common/auth/jwt.strategy.js';
+import { JWT_ALGORITHM } from '../../common/auth/access-tokens.js';
 import type { AppConfig } from '../../config/config.loader.js';
 import { StudentsModule } from '../students/students.module.js';
 import { AuthAttempts } from './auth-attempts.js';

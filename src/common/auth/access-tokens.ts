@@ -32,9 +32,13 @@ export class AccessTokenVerifier {
     if (known) return known.expiresAtMs > now ? { ok: true, claims: known.claims } : { ok: false, reason: 'expired' };
     let claims: Record<string, unknown>;
     try {
-      const decoded = jwt.verify(token, this.key, { algorithms: [JWT_ALGORITHM], issuer: this.config.JWT_ISSUER, clockTimestamp: Math.floor(now / 1000) });
+      const decoded = jwt.verify(token, this.key, {
+        algorithms: [JWT_ALGORITHM],
+        issuer: this.config.JWT_ISSUER,
+        clockTimestamp: Math.floor(now / 1000),
+      });
       if (typeof decoded === 'string') return { ok: false, reason: 'invalid' };
-      claims = decoded as Record<string, unknown>;
+      claims = decoded;
     } catch (error) {
       return { ok: false, reason: error instanceof jwt.TokenExpiredError ? 'expired' : 'invalid' };
     }

@@ -68,13 +68,21 @@ export class AdaptivePathService {
       if (cached) return { ...this.shape({ ...cached, decision_source: 'cache' }, request.includeReasoning), fell_back: false };
     }
 
-    const unit = await this.quota.take(request.studentId, 'adaptive_paths');
+    // The unit and the evidence at once (independent queries); a unit taken is given back if the
+    // evidence cannot be read, as on any other failure below.
+    const [taken, gathered] = await Promise.allSettled([
+      this.quota.take(request.studentId, 'adaptive_paths'),
+      this.evidence(request.studentId),
+    ]);
+    if (taken.status === 'rejected') throw taken.reason;
+    const unit = taken.value;
     if (!unit.granted) throw quotaExceeded(unit.status);
     try {
-      const { evidenceAt, ...built } = await this.build(request);
+      if (gathered.status === 'rejected') throw gathered.reason;
+      const built = await this.build(request, gathered.value.evidence);
       if (built.decision_source === 'rules' && built.fellBack) await unit.release();
       const { fellBack, ...path } = built;
-      await this.save(path, evidenceAt);
+      await this.save(path, gathered.value.evidenceAt);
       return { ...this.shape(path, request.includeReasoning), fell_back: fellBack };
     } catch (error) {
       await unit.release();
@@ -85,8 +93,8 @@ export class AdaptivePathService {
 
   private async build(
     request: PathRequest,
-  ): Promise<AdaptivePathDto & { reasoning: string; fellBack: boolean; evidenceAt: string | null }> {
-    const { evidence, evidenceAt } = await this.evidence(request.studentId);
+    evidence: ChapterEvidence[],
+  ): Promise<AdaptivePathDto & { reasoning: string; fellBack: boolean }> {
     const rules: PathPlan = {
       recommendations: rulesPath(evidence),
       reasoning: 'Built by the course rules from your quiz results: weak chapters first, then the next chapter you can start.',
@@ -101,7 +109,7 @@ export class AdaptivePathService {
       expires_at: new Date(now.getTime() + CACHE_TTL_SECONDS * 1000).toISOString(),
     };
     // The `static` variant is the control group: rules only, never the model.
-    if (request.variant === 'static') return { ...base, ...rules, decision_source: 'rules', fellBack: false, evidenceAt };
+    if (request.variant === 'static') return { ...base, ...rules, decision_source: 'rules', fellBack: false };
 
     const result = await this.llm.complete(
       {
@@ -125,7 +133,6 @@ export class AdaptivePathService {
       reasoning: plan.reasoning,
       decision_source: result.source === 'llm' ? 'llm' : 'rules',
       fellBack: result.source === 'fallback',
-      evidenceAt,
     };
   }
 

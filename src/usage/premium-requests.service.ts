@@ -1,4 +1,4 @@
-import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 
@@ -24,7 +24,7 @@ const MAX_PENDING = 20_000;
  * trip, nor fail a request. Readers in this process call `flush()` first.
  */
 @Injectable()
-export class PremiumRequestsService implements OnApplicationShutdown {
+export class PremiumRequestsService implements BeforeApplicationShutdown {
   private readonly logger = new Logger('PremiumRequests');
   private pending: PendingRow[] = [];
   private timer: NodeJS.Timeout | undefined;
@@ -54,7 +54,8 @@ export class PremiumRequestsService implements OnApplicationShutdown {
     return this.writing;
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before the database pool closes (TypeORM closes it on application shutdown). */
+  async beforeApplicationShutdown(): Promise<void> {
     await this.flush();
   }
 

@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { FeatureFlagsService } from '../../src/flags/feature-flags.service.js';
 import { PremiumRequestsService } from '../../src/usage/premium-requests.service.js';
@@ -271,6 +272,27 @@ describe('adaptive paths with the (fake) Anthropic model', () => {
     } finally {
       await db.query(`DELETE FROM feature_flags`);
       t.app.get(FeatureFlagsService).invalidate();
+    }
+  });
+});
+
+describe('premium request records at shutdown', () => {
+  it('writes the rows still waiting for their batch before the database pool closes', async () => {
+    const t = await startTestApp();
+    try {
+      const auth = await t.login(DEMO.premium.email, DEMO.premium.password);
+      await t.http.post('/api/v2/adaptive/path').set('authorization', auth).send({}).expect(200);
+      await t.app.close();
+      const client = new pg.Client({ connectionString: t.database.url });
+      await client.connect();
+      try {
+        const { rows } = await client.query<{ source: string }>('SELECT source FROM premium_requests');
+        expect(rows).toEqual([{ source: 'rules' }]);
+      } finally {
+        await client.end();
+      }
+    } finally {
+      await t.database.drop();
     }
   });
 });

@@ -33,7 +33,7 @@ import { LlmGateway } from '../../src/llm/llm-gateway.service.js';
 import { createAdapter } from '../../src/llm/llm.module.js';
 import { modelFor } from '../../src/llm/models/model-selection.js';
 import { computeCost, decimalToMicroUsd, microUsdToDecimal, type TokenUsage } from '../../src/llm/pricing/cost-calculator.js';
-import { LlmPolicies } from '../../src/llm/resilience/llm-policies.js';
+import { LlmPolicies, policyOptions } from '../../src/llm/resilience/llm-policies.js';
 import { pathSchema, pathSystemPrompt } from '../../src/premium/adaptive/adaptive-path.prompt.js';
 import { AdaptivePathService } from '../../src/premium/adaptive/adaptive-path.service.js';
 import { rulesPath, type ChapterEvidence, type Recommendation } from '../../src/premium/adaptive/path-rules.js';
@@ -329,20 +329,12 @@ async function runScenario(
   } as unknown as UsageLogService;
 
   const requests = {
-    async record(entry: PremiumRequestRecord): Promise<void> {
+    record(entry: PremiumRequestRecord): void {
       result.requests[entry.feature][entry.source]++;
     },
   } as unknown as PremiumRequestsService;
 
-  const policies = new LlmPolicies({
-    maxConcurrency: config.LLM_MAX_CONCURRENCY,
-    maxQueue: config.LLM_MAX_QUEUE,
-    maxRetries: config.ANTHROPIC_MAX_RETRIES,
-    attemptTimeoutMs: config.ANTHROPIC_TIMEOUT * 1000,
-    circuitFailures: config.LLM_CIRCUIT_FAILURES,
-    circuitHalfOpenMs: config.LLM_CIRCUIT_HALF_OPEN_SECONDS * 1000,
-    baseDelayMs: config.LLM_RETRY_BASE_MS,
-  });
+  const policies = new LlmPolicies(policyOptions(config));
   const gateway = new LlmGateway(createAdapter(config), usage, policies, config);
 
   // Per-student quiz history, as quiz_results would hold it.

@@ -1,19 +1,8 @@
 /** Seeded randomness for the cost simulation: the same seed gives the same month, call for call. */
 import { createHash } from 'node:crypto';
+import { mulberry32 } from '../../src/common/random/mulberry32.js';
 
 export type Rng = () => number;
-
-/** Mulberry32: small, fast, good enough for a workload model. */
-export function mulberry32(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /** An independent stream named by its parts: the same parts, the same numbers, whatever ran before. */
 export function rngFor(...parts: (string | number)[]): Rng {

@@ -9,7 +9,7 @@ import type { LlmAdapter } from './llm-client.port.js';
 import { LlmGateway } from './llm-gateway.service.js';
 import { LLM_ADAPTER, LLM_CLIENT } from './llm.tokens.js';
 import { modelWarnings } from './models/model-warnings.js';
-import { LlmPolicies } from './resilience/llm-policies.js';
+import { LlmPolicies, policyOptions } from './resilience/llm-policies.js';
 
 /** Which provider answers: Anthropic with a key, else an OpenAI-compatible server, else rules. */
 export function createAdapter(config: AppConfig): LlmAdapter {
@@ -31,16 +31,7 @@ export function createAdapter(config: AppConfig): LlmAdapter {
     {
       provide: LlmPolicies,
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) =>
-        new LlmPolicies({
-          maxConcurrency: config.LLM_MAX_CONCURRENCY,
-          maxQueue: config.LLM_MAX_QUEUE,
-          maxRetries: config.ANTHROPIC_MAX_RETRIES,
-          attemptTimeoutMs: config.ANTHROPIC_TIMEOUT * 1000,
-          circuitFailures: config.LLM_CIRCUIT_FAILURES,
-          circuitHalfOpenMs: config.LLM_CIRCUIT_HALF_OPEN_SECONDS * 1000,
-          baseDelayMs: config.LLM_RETRY_BASE_MS,
-        }),
+      useFactory: (config: AppConfig) => new LlmPolicies(policyOptions(config)),
     },
     LlmGateway,
     { provide: LLM_CLIENT, useExisting: LlmGateway },

@@ -7,26 +7,16 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { PasswordHasher } from '../../core/auth/password-hasher.js';
 import { computeCost, microUsdToDecimal } from '../../llm/pricing/cost-calculator.js';
+import { mulberry32 } from '../../common/random/mulberry32.js';
 
 const STUDENTS = 40;
 export const DAYS = 30;
 const TAG = 'demo-usage';
 
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 type UsageRow = (string | number | boolean | null)[];
 
 export async function seedDemoUsage(db: DataSource, now = new Date()): Promise<{ rows: number; costMicro: number; students: number }> {
-  const random = prng(20261122);
+  const random = mulberry32(20261122);
   const hasher = new PasswordHasher();
   const hash = await hasher.hash('demo-password');
   const students: string[] = [];

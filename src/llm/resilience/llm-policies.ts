@@ -16,6 +16,7 @@ import {
   type BulkheadPolicy,
   type CircuitBreakerPolicy,
 } from 'cockatiel';
+import type { AppConfig } from '../../config/config.loader.js';
 import { LlmError } from '../llm.errors.js';
 
 export type LlmPolicyOptions = {
@@ -30,6 +31,19 @@ export type LlmPolicyOptions = {
   baseDelayMs?: number;
   maxDelayMs?: number;
 };
+
+/** The policy settings of the environment. */
+export function policyOptions(config: AppConfig): LlmPolicyOptions {
+  return {
+    maxConcurrency: config.LLM_MAX_CONCURRENCY,
+    maxQueue: config.LLM_MAX_QUEUE,
+    maxRetries: config.ANTHROPIC_MAX_RETRIES,
+    attemptTimeoutMs: config.ANTHROPIC_TIMEOUT * 1000,
+    circuitFailures: config.LLM_CIRCUIT_FAILURES,
+    circuitHalfOpenMs: config.LLM_CIRCUIT_HALF_OPEN_SECONDS * 1000,
+    baseDelayMs: config.LLM_RETRY_BASE_MS,
+  };
+}
 
 export type CircuitStateName = 'closed' | 'open' | 'half_open' | 'isolated';
 

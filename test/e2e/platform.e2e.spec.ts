@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { DEMO, startTestApp, type TestApp } from '../support/test-app.js';
+import { TEST_REDIS_URL } from '../support/test-redis.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -96,7 +97,7 @@ describe('GET /api/v1/health', () => {
 
 describe('health with Redis', () => {
   it('checks a real Redis when REDIS_URL is set, and says degraded (200) when it cannot reach it', async () => {
-    const up = await startHealthApp('redis://127.0.0.1:6379');
+    const up = await startHealthApp(TEST_REDIS_URL);
     const down = await startHealthApp('redis://127.0.0.1:1');
     try {
       const a = await up.http.get('/api/v1/health').expect(200);

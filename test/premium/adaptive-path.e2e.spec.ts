@@ -5,6 +5,7 @@ import { FeatureFlagsService } from '../../src/flags/feature-flags.service.js';
 import { PremiumRequestsService } from '../../src/usage/premium-requests.service.js';
 import { FakeAnthropicServer } from '../fakes/fake-anthropic.server.js';
 import { DEMO, startTestApp, type TestApp } from '../support/test-app.js';
+import { TEST_REDIS_URL } from '../support/test-redis.js';
 
 const period = () => new Date().toISOString().slice(0, 7);
 
@@ -184,7 +185,7 @@ describe('adaptive paths with the (fake) Anthropic model', () => {
       ANTHROPIC_BASE_URL: fake.url,
       ANTHROPIC_MAX_RETRIES: '1',
       LLM_RETRY_BASE_MS: '5',
-      REDIS_URL: 'redis://127.0.0.1:6379',
+      REDIS_URL: TEST_REDIS_URL,
     });
   });
   afterAll(async () => {
@@ -227,7 +228,7 @@ describe('adaptive paths with the (fake) Anthropic model', () => {
     );
 
     // The quota is mirrored in Redis under the documented key.
-    const redis = new Redis('redis://127.0.0.1:6379');
+    const redis = new Redis(TEST_REDIS_URL);
     try {
       const key = `quota:${res.body.student_id}:${period()}:adaptive_paths`;
       expect(await redis.get(key)).toBe(String(await used(t, res.body.student_id)));

@@ -4,6 +4,7 @@ import { createInterface } from 'node:readline';
 import { DataSource } from 'typeorm';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { DEMO, startTestApp, TEST_JWT_SECRET, type TestApp } from '../support/test-app.js';
+import { TEST_REDIS_URL } from '../support/test-redis.js';
 
 /** A client address of its own per run, so parallel suites sharing Redis never share a budget. */
 const clientIp = () => `10.${randomBytes(1)[0]}.${randomBytes(1)[0]}.${randomBytes(1)[0]}`;
@@ -114,7 +115,7 @@ describe('limits shared through Redis by several instances', () => {
   let b: TestApp;
 
   beforeAll(async () => {
-    const env = { TRUST_PROXY: 'true', REDIS_URL: 'redis://127.0.0.1:6379', THROTTLE_LIMIT_PER_IP: '4', LOGIN_MAX_FAILURES: '3' };
+    const env = { TRUST_PROXY: 'true', REDIS_URL: TEST_REDIS_URL, THROTTLE_LIMIT_PER_IP: '4', LOGIN_MAX_FAILURES: '3' };
     a = await startTestApp(env);
     b = await startTestApp({ ...env, DATABASE_URL: a.database.url });
   });

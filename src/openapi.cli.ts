@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module.js';
@@ -20,7 +21,10 @@ async function main(): Promise<void> {
   });
   const json = `${JSON.stringify(createOpenApiDocument(app), null, 2)}\n`;
   const file = process.argv[2];
-  if (file) writeFileSync(file, json);
+  if (file) {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, json);
+  }
   else process.stdout.write(json);
   await app.close();
 }

@@ -42,12 +42,24 @@ export async function recordResponses(app: NestFastifyApplication): Promise<void
       collect(chunk, rest[0]);
       return end(chunk, ...rest);
     }) as ServerResponse['end'];
+    // Headers handed straight to writeHead() are not kept where getHeaders() looks.
+    const written: Record<string, string | string[] | number> = {};
+    const writeHead = response.writeHead.bind(response) as (...args: unknown[]) => ServerResponse;
+    response.writeHead = ((...args: unknown[]) => {
+      const headers = args.find((a, i) => i > 0 && typeof a === 'object' && a !== null);
+      if (Array.isArray(headers)) {
+        for (let i = 0; i + 1 < headers.length; i += 2) written[String(headers[i]).toLowerCase()] = String(headers[i + 1]);
+      } else if (headers) {
+        for (const [k, v] of Object.entries(headers)) written[k.toLowerCase()] = v as string | string[] | number;
+      }
+      return writeHead(...args);
+    });
     response.once('finish', () => {
       watched.responses.push({
         method: request.method ?? 'GET',
         url: request.url ?? '/',
         status: response.statusCode,
-        headers: response.getHeaders(),
+        headers: { ...response.getHeaders(), ...written },
         body: Buffer.concat(chunks),
       });
     });
@@ -58,7 +70,7 @@ export type ContractResult = { checked: number; issues: string[] };
 
 /** Checks every recorded response against its app's document; the same issue is listed once, with a count. */
 export function checkRecordedResponses(): ContractResult {
-  const counts = new Map<string, number>();
+  const counts = new Map<string, { n: number; example: string }>();
   let checked = 0;
   const validators = new Map<string, ResponseCheck>();
   for (const { document, responses } of registry().watched.splice(0)) {
@@ -67,8 +79,12 @@ export function checkRecordedResponses(): ContractResult {
     if (!validate) validators.set(key, (validate = createResponseValidator(document)));
     for (const response of responses) {
       checked++;
-      for (const issue of validate(response)) counts.set(issue, (counts.get(issue) ?? 0) + 1);
+      for (const issue of validate(response)) {
+        const seen = counts.get(issue);
+        if (seen) seen.n++;
+        else counts.set(issue, { n: 1, example: `${response.method} ${response.url.slice(0, 200)}` });
+      }
     }
   }
-  return { checked, issues: [...counts].map(([issue, n]) => (n > 1 ? `${issue} (×${n})` : issue)) };
+  return { checked, issues: [...counts].map(([issue, { n, example }]) => `${issue} — ${n > 1 ? `×${n}, e.g. ` : ''}${example}`) };
 }

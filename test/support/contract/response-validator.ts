@@ -67,8 +67,9 @@ export function createResponseValidator(document: OpenAPIObject): ResponseCheck 
     const found = operations.find((o) => o.pattern.test(path));
     const operation = found?.item[response.method.toLowerCase() as Method];
     if (!found || !operation) {
-      // Not an operation of the document: only its JSON errors are checked, and only under /api/.
-      if (media !== 'application/json' && !path.startsWith('/api/')) return [];
+      // Not an operation of the document: under /api/ it must be an error; elsewhere (the dashboard,
+      // /docs, /metrics) only JSON errors are checked.
+      if (!path.startsWith('/api/') && (response.status < 400 || media !== 'application/json')) return [];
       if (response.status < 400) return [`${response.status} from ${response.method} ${path}, which the document does not describe`];
       if (media !== 'application/json') return [`${response.status} ${response.method} ${path}: an error answered as ${media || 'no content type'}`];
       return schemaIssues(compile('any-error', anyError), parse(response.body), `${response.status} ${response.method} ${path}`);

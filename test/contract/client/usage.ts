@@ -8,11 +8,14 @@ import createClient from 'openapi-fetch';
 import type { components, paths } from '../../../dist/openapi/api.js';
 
 type Schemas = components['schemas'];
+/** Anything but undefined: a field read through `read` must be there, not optional. */
+type Present = NonNullable<unknown> | null;
+type Read = (...values: Present[]) => void;
 
-export async function useEveryOperation(baseUrl: string, token: string): Promise<unknown[]> {
+export async function useEveryOperation(baseUrl: string, token: string): Promise<Present[]> {
   const api = createClient<paths>({ baseUrl, headers: { authorization: `Bearer ${token}` } });
-  const seen: unknown[] = [];
-  const read = (...values: unknown[]) => seen.push(...values);
+  const seen: Present[] = [];
+  const read: Read = (...values) => void seen.push(...values);
 
   // v1 — Core
   const health = await api.GET('/api/v1/health');
@@ -112,8 +115,9 @@ export async function useEveryOperation(baseUrl: string, token: string): Promise
   await api.POST('/api/v2/adaptive/path', { body: { include_reasoning: true } });
   if (path.data) {
     const source: 'llm' | 'rules' | 'cache' = path.data.decision_source;
+    // Only with include_reasoning.
     const reasoning: string | undefined = path.data.reasoning;
-    read(path.data.path_id, path.data.student_id, source, reasoning, path.data.variant, path.data.generated_at, path.data.expires_at);
+    read(path.data.path_id, path.data.student_id, source, reasoning ?? null, path.data.variant, path.data.generated_at, path.data.expires_at);
     for (const r of path.data.recommendations) {
       const action: 'review' | 'start' | 'continue' | 'practice' = r.action;
       read(r.chapter_id, action, r.priority, r.reason);
@@ -209,7 +213,7 @@ export async function useEveryOperation(baseUrl: string, token: string): Promise
 type AnyError = Schemas[Extract<keyof Schemas, `${string}Error`>];
 
 /** Every error code's extra fields, told apart by `code` alone. */
-function readError(error: AnyError, read: (...values: unknown[]) => void): void {
+function readError(error: AnyError, read: Read): void {
   read(error.code, error.message, error.request_id);
   switch (error.code) {
     case 'VALIDATION_ERROR':
@@ -233,11 +237,11 @@ function readError(error: AnyError, read: (...values: unknown[]) => void): void 
 
 type CostFigures = Schemas['FeatureCostRowDto'] | Schemas['StudentCostRowDto'] | Schemas['ModelCostRowDto'] | Schemas['DayCostRowDto'];
 
-function readRow(row: CostFigures, key: string, read: (...values: unknown[]) => void): void {
+function readRow(row: CostFigures, key: string, read: Read): void {
   read(key, row.total_requests, row.failed_requests, row.total_cost_usd, row.average_cost_per_request, row.tokens_input, row.tokens_output);
 }
 
-function readFlag(flag: Schemas['FlagDto'], read: (...values: unknown[]) => void): void {
+function readFlag(flag: Schemas['FlagDto'], read: Read): void {
   const enabled: boolean = flag.enabled;
   read(flag.feature, enabled, flag.rollout_percentage, ...flag.variants.map((v) => [v.name, v.weight]));
 }

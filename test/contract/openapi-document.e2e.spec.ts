@@ -40,9 +40,9 @@ it('gives each error status the schema and an example of each of its codes, with
   let checked = 0;
   for (const { id, op } of operations()) {
     for (const [status, response] of Object.entries(op.responses as Record<string, any>)) {
-      if (Number(status) < 400 || id === 'getHealth' && status === '503') continue;
+      if (Number(status) < 400 || (id === 'getHealth' && status === '503')) continue;
       const media = response.content['application/json'];
-      const examples = Object.values(media.examples) as { value: { error: { code: ErrorCode } & Record<string, unknown> } }[];
+      const examples = Object.values<{ value: { error: { code: ErrorCode } & Record<string, unknown> } }>(media.examples);
       expect(examples.length).toBeGreaterThan(0);
       for (const { value } of examples) {
         const { code } = value.error;

@@ -104,11 +104,9 @@ export function createResponseValidator(document: OpenAPIObject): ResponseCheck 
     const mediaType = content[media];
     if (!mediaType) return [...issues, `${where}: content type ${media || '(none)'} not declared (declared: ${Object.keys(content).join(', ')})`];
     if (!mediaType.schema) return issues;
-    if (media === 'application/json') {
-      issues.push(...schemaIssues(compile(`${where} ${media}`, mediaType.schema), parse(response.body), where));
-    } else {
-      issues.push(...schemaIssues(compile(`${where} ${media}`, mediaType.schema), response.body.toString('utf8'), where));
-    }
+    // Operations share most response schemas: compiled once per distinct schema.
+    const check = compile(`body ${JSON.stringify(mediaType.schema)}`, mediaType.schema);
+    issues.push(...schemaIssues(check, media === 'application/json' ? parse(response.body) : response.body.toString('utf8'), where));
     return issues;
   };
 }

@@ -152,7 +152,7 @@ export function errorSchemas(): Record<string, SchemaObject> {
   return schemas;
 }
 
-export const RETRY_AFTER_HEADER: HeaderObject = {
+const RETRY_AFTER_HEADER: HeaderObject = {
   description: 'Seconds to wait before retrying (the same value as `retry_after_seconds`)',
   schema: { type: 'integer', minimum: 1, example: 5 },
 };
@@ -186,7 +186,7 @@ export function ApiRoute(options: {
       operationId: options.operationId,
       summary: options.summary,
       description: options.description,
-      // Public: no security at all, rather than none said.
+      // `security: []` says the route needs none; leaving it out would say nothing.
       ...(options.isPublic && { security: [] }),
     }),
     ...(options.isPublic ? [] : [ApiBearerAuth()]),

@@ -24,10 +24,14 @@ const CACHE_TTL_SECONDS = 24 * 3600;
 /** The model gets this long, retries included; then the rules' path is served. */
 const LLM_DEADLINE_MS = 8000;
 
-/** How long one student's plain build may run before another request may take it over. */
-const BUILD_CLAIM_SECONDS = Math.ceil(LLM_DEADLINE_MS / 1000) + 20;
-/** How long a plain view waits for another request's build of the same path, and how often it looks. */
-const SINGLE_FLIGHT_WAIT_MS = LLM_DEADLINE_MS + 4000;
+/**
+ * How long one student's plain build may run before another request may take it over: the model's
+ * deadline and a margin for the queries around it. A claim left by a build that died (its process,
+ * or the database under it) stops others for no longer than this.
+ */
+const BUILD_CLAIM_SECONDS = Math.ceil(LLM_DEADLINE_MS / 1000) + 4;
+/** A plain view waits for another request's build at most until that build's claim has expired; it looks this often. */
+const SINGLE_FLIGHT_WAIT_MS = BUILD_CLAIM_SECONDS * 1000 + 1000;
 const SINGLE_FLIGHT_POLL_MS = 100;
 
 type StoredPathBody = Omit<StoredPath, 'decision_source'>;

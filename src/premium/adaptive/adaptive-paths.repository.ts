@@ -15,7 +15,9 @@ export type StoredPath = {
   expires_at: string;
 };
 
-const ISO = `'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'`;
+/** As Date#toISOString() writes them; the evidence keeps microseconds, as the quiz results have them. */
+const ISO_MS = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
+const ISO_US = `'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'`;
 
 /** `adaptive_paths` (every path served, newest last) and `adaptive_path_builds` (who builds a student's path now). */
 @Injectable()
@@ -26,9 +28,9 @@ export class AdaptivePathsRepository {
   async latest(studentId: string): Promise<{ path: StoredPath; evidenceAt: string | null } | undefined> {
     const rows = await this.db.query<(StoredPath & { evidence_at: string | null })[]>(
       `SELECT path_id, student_id, recommendations, reasoning, decision_source, variant,
-              to_char(generated_at AT TIME ZONE 'UTC', ${ISO}) AS generated_at,
-              to_char(expires_at AT TIME ZONE 'UTC', ${ISO}) AS expires_at,
-              to_char(evidence_at AT TIME ZONE 'UTC', ${ISO}) AS evidence_at
+              to_char(generated_at AT TIME ZONE 'UTC', ${ISO_MS}) AS generated_at,
+              to_char(expires_at AT TIME ZONE 'UTC', ${ISO_MS}) AS expires_at,
+              to_char(evidence_at AT TIME ZONE 'UTC', ${ISO_US}) AS evidence_at
          FROM adaptive_paths WHERE student_id = $1 ORDER BY generated_at DESC LIMIT 1`,
       [studentId],
     );

@@ -154,7 +154,7 @@ describe('a server SIGKILLed while PostgreSQL is away, with a model call made', 
         USAGE_JOURNAL_DIR: journal,
         GRADING_IN_API: 'false',
       },
-      stdio: ['ignore', 'pipe', 'ignore'],
+      stdio: ['ignore', 'pipe', 'inherit'],
     });
     createInterface({ input: server.stdout! }).on('line', (line) => {
       try {
@@ -176,7 +176,8 @@ describe('a server SIGKILLed while PostgreSQL is away, with a model call made', 
   });
 
   it('the next process writes the usage row from the journal and the unit comes back', async () => {
-    const serving = await waitFor('the server to listen', () => log.find((l) => l.msg === 'Course Companion is serving')?.url, 30_000);
+    // Booting migrates and seeds through the proxy: slow on a busy machine.
+    const serving = await waitFor('the server to listen', () => log.find((l) => l.msg === 'Course Companion is serving')?.url, 60_000);
     const base = serving.replace('0.0.0.0', '127.0.0.1');
     const login = await fetch(`${base}/api/v1/auth/login`, {
       method: 'POST',
@@ -208,5 +209,5 @@ describe('a server SIGKILLed while PostgreSQL is away, with a model call made', 
     expect((await providerCallRows(sql!, studentId)).map((r) => r.outcome)).toEqual(['success']);
     await waitFor('the unit held by the dead request to come back', async () => (await unitsUsed(sql!, studentId, 'adaptive_paths')) === 0, 10_000, 200);
     await waitFor('the journal to be empty', () => readdirSync(journal).length === 0, 5000);
-  }, 60_000);
+  }, 120_000);
 });

@@ -14,7 +14,11 @@ describe('UsageJournal', () => {
 
   const collect = () => {
     const written: Row[] = [];
-    return { written, write: async (rows: Row[]) => (written.push(...rows), { rejected: [] as Row[] }) };
+    const write = (rows: Row[]) => {
+      written.push(...rows);
+      return Promise.resolve({ rejected: [] as Row[] });
+    };
+    return { written, write };
   };
 
   it('replays what was appended, once, and leaves no file behind', async () => {

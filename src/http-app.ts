@@ -1,6 +1,7 @@
 import helmet from 'helmet';
 import { NestFactory } from '@nestjs/core';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { DestinationStream } from 'pino';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module.js';
@@ -11,9 +12,14 @@ import { RequestLogController } from './common/logging/request-log.js';
 import { AppMetrics } from './common/metrics/metrics.js';
 import type { AppConfig } from './config/config.loader.js';
 
+export type HttpAppOptions = {
+  /** Where the JSON log lines go; stdout when not given (the tests capture them). */
+  logDestination?: DestinationStream;
+};
+
 /** Builds the HTTP application (not yet listening): used by main.ts and by the tests alike. */
-export async function createHttpApp(config: AppConfig, databaseUrl: string): Promise<NestFastifyApplication> {
-  const logger = createLogger(config);
+export async function createHttpApp(config: AppConfig, databaseUrl: string, options: HttpAppOptions = {}): Promise<NestFastifyApplication> {
+  const logger = createLogger(config, options.logDestination);
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
     logController: new RequestLogController(),

@@ -1,4 +1,4 @@
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 import type { AppConfig } from '../../config/config.loader.js';
 
 /** Paths pino blanks out wherever they appear in a log line. */
@@ -21,12 +21,13 @@ export const REDACTED_PATHS = [
  * The process's one logger (JSON lines on stdout): the HTTP server's request logs, Nest's own
  * messages and the start-up lines of main.ts and worker.ts all go through it.
  */
-export function createLogger(config: Pick<AppConfig, 'LOG_LEVEL'>): Logger {
-  return pino({
+export function createLogger(config: Pick<AppConfig, 'LOG_LEVEL'>, destination?: DestinationStream): Logger {
+  const options = {
     level: config.LOG_LEVEL,
     base: { service: 'course-companion' },
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 /** A finished request's level: server faults are errors, refused requests warnings. */

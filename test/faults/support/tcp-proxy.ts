@@ -1,16 +1,19 @@
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 
-export type ProxyState = 'open' | 'refusing' | 'blackhole';
+export type ProxyState = 'open' | 'refusing' | 'blackhole' | 'stalled';
 
 /**
  * A TCP proxy the test controls, between the app and a real server (PostgreSQL, the fake LLM).
  * `cut()` drops every connection and refuses new ones (nothing listens on the port any more);
  * `blackhole()` drops every connection and then accepts new ones without ever answering, like a
- * network that swallows packets; `restore()` forwards again on the same port.
+ * network that swallows packets; `stall()` keeps every connection open but stops forwarding on
+ * them (and on new ones), like a peer that hangs mid-conversation; `reset()` sends a TCP RST on
+ * every connection and forwards new ones; `restore()` forwards again on the same port.
  */
 export class TcpProxy {
   private server?: Server;
   private readonly sockets = new Set<Socket>();
+  private readonly pairs = new Set<{ client: Socket; upstream: Socket }>();
   private mode: ProxyState = 'open';
   /** Connections accepted since start, for tests that prove nothing got through. */
   connections = 0;
@@ -48,8 +51,27 @@ export class TcpProxy {
     if (!this.server) await this.listen();
   }
 
+  /** Keeps the connections but forwards nothing more, in either direction, until restore(). */
+  async stall(): Promise<void> {
+    this.mode = 'stalled';
+    for (const pair of this.pairs) {
+      pair.client.unpipe(pair.upstream);
+      pair.upstream.unpipe(pair.client);
+      pair.client.pause();
+      pair.upstream.pause();
+    }
+    if (!this.server) await this.listen();
+  }
+
+  /** A TCP reset on every open connection (both sides); new connections are forwarded as before. */
+  reset(): void {
+    for (const socket of this.sockets) socket.resetAndDestroy();
+    this.sockets.clear();
+    this.pairs.clear();
+  }
+
   async restore(): Promise<void> {
-    if (this.mode === 'blackhole') this.dropAll();
+    if (this.mode === 'blackhole' || this.mode === 'stalled') this.dropAll();
     this.mode = 'open';
     if (!this.server) await this.listen();
   }
@@ -86,7 +108,10 @@ export class TcpProxy {
     if (this.mode !== 'open') return; // blackhole: hold the socket, read nothing, answer nothing
     const upstream = connect(this.target.port, this.target.host);
     this.track(upstream);
+    const pair = { client, upstream };
+    this.pairs.add(pair);
     const drop = () => {
+      this.pairs.delete(pair);
       client.destroy();
       upstream.destroy();
     };
@@ -106,5 +131,6 @@ export class TcpProxy {
   private dropAll(): void {
     for (const socket of this.sockets) socket.destroy();
     this.sockets.clear();
+    this.pairs.clear();
   }
 }

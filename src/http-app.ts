@@ -5,6 +5,8 @@ import type { DestinationStream } from 'pino';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module.js';
+import { clientErrorHandler } from './common/http/client-errors.js';
+import { parseJsonBody } from './common/http/json-body.js';
 import { genRequestId } from './common/http/request-id.js';
 import { createLogger } from './common/logging/logger.options.js';
 import { NestPinoLogger } from './common/logging/nest-pino-logger.js';
@@ -27,6 +29,7 @@ export async function createHttpApp(config: AppConfig, databaseUrl: string, opti
     genReqId: genRequestId,
     requestIdHeader: false,
     trustProxy: trustProxy(config.TRUST_PROXY),
+    clientErrorHandler,
     // Errors Fastify raises before routing (a URL that is not valid percent-encoding) get our envelope too.
     frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
       const status = error.statusCode && error.statusCode < 500 ? 400 : 500;
@@ -49,6 +52,9 @@ export async function createHttpApp(config: AppConfig, databaseUrl: string, opti
     bodyParser: false,
   });
   app.getHttpAdapter().getInstance().removeContentTypeParser('text/plain');
+  // Our JSON parser: the body's size in values is bounded before it is parsed (json-body.ts).
+  app.getHttpAdapter().getInstance().removeContentTypeParser('application/json');
+  app.getHttpAdapter().getInstance().addContentTypeParser('application/json', { parseAs: 'string' }, parseJsonBody);
   // Helmet's middleware, built once: @fastify/helmet rebuilds it (parsing the CSP) on every request,
   // which cost a third of the throughput of a cached read (bench/load).
   const securityHeaders = helmet({

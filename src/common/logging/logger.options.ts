@@ -1,5 +1,6 @@
 import { pino, type DestinationStream, type Logger } from 'pino';
 import type { AppConfig } from '../../config/config.loader.js';
+import { errorSerializer, scrubLogLine } from './log-scrubbing.js';
 
 /** Paths pino blanks out wherever they appear in a log line. */
 export const REDACTED_PATHS = [
@@ -26,6 +27,8 @@ export function createLogger(config: Pick<AppConfig, 'LOG_LEVEL'>, destination?:
     level: config.LOG_LEVEL,
     base: { service: 'course-companion' },
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    serializers: { err: errorSerializer },
+    hooks: { streamWrite: scrubLogLine },
   };
   return destination ? pino(options, destination) : pino(options);
 }

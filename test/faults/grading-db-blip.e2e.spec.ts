@@ -66,9 +66,9 @@ describe('a PostgreSQL outage while grading is in flight', () => {
       });
       procs.push(proc);
     }
-    await waitFor('the API to serve', () => procs[0]!.lines.some((l) => l.msg === 'Course Companion is serving'), 30_000);
-    await waitFor('the worker to start', () => procs[1]!.lines.some((l) => l.msg === 'Grading worker started'), 30_000);
-  }, 60_000);
+    await waitFor('the API to serve', () => procs[0]!.lines.some((l) => l.msg === 'Course Companion is serving'), 60_000);
+    await waitFor('the worker to start', () => procs[1]!.lines.some((l) => l.msg === 'Grading worker started'), 60_000);
+  }, 130_000);
   afterAll(async () => {
     await proxy?.restore();
     for (const p of procs) await kill(p.child);

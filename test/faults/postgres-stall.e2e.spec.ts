@@ -5,7 +5,7 @@ import { waitFor } from './support/processes.js';
 import { TcpProxy } from './support/tcp-proxy.js';
 
 /** The default statement timeout (1 s, the client gives up 250 ms later) plus the request's own work (argon2 for register and login). */
-const BOUND_MS = 2000;
+const BOUND_MS = 2500;
 /** Register and login hash or verify a password (argon2, CPU-bound) before they query. */
 const PASSWORD_ROUTE_BOUND_MS = 4000;
 const HUNG_MS = 8000;

@@ -11,12 +11,31 @@ const FAILURES_TO_OPEN = 3;
  * treat a failure as Redis being away: a cache miss, an in-process count.
  */
 export class RedisGate {
-  private readonly breaker: CircuitBreakerPolicy;
+  private breaker: CircuitBreakerPolicy;
+  private readonly recovered: (() => void)[] = [];
 
-  constructor(retryAfterMs: number, logger: Logger) {
-    this.breaker = circuitBreaker(handleAll, { halfOpenAfter: retryAfterMs, breaker: new ConsecutiveBreaker(FAILURES_TO_OPEN) });
-    this.breaker.onBreak(() => logger.warn('Redis is not answering: caches miss and rate limits count in this process until it is back'));
-    this.breaker.onReset(() => logger.log('Redis answers again'));
+  constructor(
+    private readonly retryAfterMs: number,
+    private readonly logger: Logger,
+  ) {
+    this.breaker = this.newBreaker();
+  }
+
+  /** A new connection is ready: Redis answers, whatever the commands before it met. */
+  reset(): void {
+    if (this.breaker.state === CircuitState.Closed) return;
+    this.breaker = this.newBreaker();
+    this.logger.log('Redis answers again');
+  }
+
+  private newBreaker(): CircuitBreakerPolicy {
+    const breaker = circuitBreaker(handleAll, { halfOpenAfter: this.retryAfterMs, breaker: new ConsecutiveBreaker(FAILURES_TO_OPEN) });
+    breaker.onBreak(() => this.logger.warn('Redis is not answering: caches miss and rate limits count in this process until it is back'));
+    breaker.onReset(() => {
+      this.logger.log('Redis answers again');
+      for (const listener of this.recovered) listener();
+    });
+    return breaker;
   }
 
   /** Whether a failure was the gate skipping Redis (already logged once) rather than a command failing. */
@@ -35,6 +54,6 @@ export class RedisGate {
 
   /** Called each time Redis answers again after the gate had opened. */
   onRecovered(listener: () => void): void {
-    this.breaker.onReset(listener);
+    this.recovered.push(listener);
   }
 }

@@ -44,7 +44,12 @@ const GATE_RETRY_AFTER_MS = 1000;
     {
       provide: REDIS_GATE,
       inject: [REDIS],
-      useFactory: (redis: Redis | null): RedisGate | null => (redis ? new RedisGate(GATE_RETRY_AFTER_MS, new Logger('Redis')) : null),
+      useFactory: (redis: Redis | null): RedisGate | null => {
+        if (!redis) return null;
+        const gate = new RedisGate(GATE_RETRY_AFTER_MS, new Logger('Redis'));
+        redis.on('ready', () => gate.reset());
+        return gate;
+      },
     },
     {
       provide: KEY_VALUE_STORE,

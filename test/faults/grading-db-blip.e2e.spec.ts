@@ -3,6 +3,7 @@ import { createInterface } from 'node:readline';
 import { DataSource } from 'typeorm';
 import { FakeAnthropicServer } from '../fakes/fake-anthropic.server.js';
 import { withDatabase } from '../support/database-server.js';
+import { secretsIn } from '../support/log-scan.js';
 import { DEMO, startTestApp, TEST_JWT_SECRET, type TestApp } from '../support/test-app.js';
 import { kill, waitFor } from './support/processes.js';
 import { TcpProxy } from './support/tcp-proxy.js';
@@ -13,7 +14,7 @@ const ANSWER =
 const SUBMISSIONS = 4;
 const OUTAGE_MS = 7000;
 
-type Proc = { name: string; child: ChildProcess; lines: { msg?: string; url?: string }[] };
+type Proc = { name: string; child: ChildProcess; lines: { msg?: string; url?: string }[]; raw: string[] };
 
 /**
  * An API instance (grading in the API, the default) and a grading worker, both reaching PostgreSQL
@@ -57,7 +58,7 @@ describe('a PostgreSQL outage while grading is in flight', () => {
     ] as const) {
       const child = spawn(process.execPath, [entry], { env, stdio: ['ignore', 'pipe', 'ignore'] });
       const proc: Proc = { name, child, lines: [] };
-      createInterface({ input: child.stdout! }).on('line', (line) => {
+      createInterface({ input: child.stdout }).on('line', (line) => {
         try {
           proc.lines.push(JSON.parse(line) as Proc['lines'][number]);
         } catch {
@@ -132,5 +133,7 @@ describe('a PostgreSQL outage while grading is in flight', () => {
       .expect(202);
     await waitFor('the new submission to be graded', async () => (await feedbackCounts([after.body.submission_id as string]))[0] === 1, 10_000, 200);
     expect(alive()).toEqual(['api', 'worker']);
+    // What both processes logged through the outage (failed queries included) carries no secret.
+    expect(secretsIn(procs.flatMap((p) => p.raw))).toEqual([]);
   }, 90_000);
 });

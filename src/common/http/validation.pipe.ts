@@ -53,12 +53,12 @@ export function inputProblem(value: unknown): FieldIssue | undefined {
   return undefined;
 }
 
-/** NUL, or a UTF-16 surrogate standing alone (with the u flag a well-formed pair is one code point, not Cs). */
-const UNSTORABLE = /[\u0000\p{Cs}]/u;
+/** A UTF-16 surrogate standing alone (with the u flag a well-formed pair is one code point, not Cs). */
+const LONE_SURROGATE = /\p{Cs}/u;
 
 /** PostgreSQL text cannot hold NUL, and a lone UTF-16 surrogate is not text at all. */
 function isStorableText(text: string): boolean {
-  return !UNSTORABLE.test(text);
+  return !text.includes('\0') && !LONE_SURROGATE.test(text);
 }
 
 /** A field name echoed in an error stays short, whatever the client sent as a key. */

@@ -13,7 +13,7 @@ type SerializedError = Record<string, unknown> & { cause?: unknown };
 /** pino's error serializer without the fields that would copy user data into the log. */
 export function errorSerializer(error: unknown): unknown {
   if (!(error instanceof Error)) return error;
-  return strip(pino.stdSerializers.err(error) as unknown as SerializedError, 0);
+  return strip(pino.stdSerializers.err(error), 0);
 }
 
 function strip(serialized: SerializedError, depth: number): SerializedError {

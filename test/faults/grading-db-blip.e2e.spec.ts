@@ -57,8 +57,9 @@ describe('a PostgreSQL outage while grading is in flight', () => {
       ['worker', 'dist/src/worker.js'],
     ] as const) {
       const child = spawn(process.execPath, [entry], { env, stdio: ['ignore', 'pipe', 'ignore'] });
-      const proc: Proc = { name, child, lines: [] };
+      const proc: Proc = { name, child, lines: [], raw: [] };
       createInterface({ input: child.stdout }).on('line', (line) => {
+        proc.raw.push(line);
         try {
           proc.lines.push(JSON.parse(line) as Proc['lines'][number]);
         } catch {

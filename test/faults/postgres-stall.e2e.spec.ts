@@ -42,7 +42,7 @@ describe('a PostgreSQL link that hangs without closing', () => {
     const h = t!.http;
     // Fill the pool with open connections first, so the stall catches queries on them.
     await Promise.all(Array.from({ length: 10 }, () => h.get('/api/v1/progress').set('authorization', auth).expect(200)));
-    await proxy!.stall();
+    proxy!.pause();
     const calls: [string, () => ReturnType<TestApp['http']['get']>][] = [
       ['progress', () => h.get('/api/v1/progress').set('authorization', auth)],
       ['history', () => h.get('/api/v1/progress/quiz-history').set('authorization', auth)],

@@ -1,6 +1,6 @@
 import { createServer, type AddressInfo } from 'node:net';
 import pg from 'pg';
-import { QueryFailedError } from 'typeorm';
+import { QueryFailedError, QueryRunnerAlreadyReleasedError } from 'typeorm';
 import { isDatabaseUnavailable } from './database-unavailable.js';
 
 const pgError = (code: string, message: string) => Object.assign(new Error(message), { code, severity: 'FATAL' });
@@ -34,6 +34,7 @@ describe('isDatabaseUnavailable', () => {
     ['a wrapped shutdown', new QueryFailedError('SELECT 1', [], pgError('57P02', 'crash shutdown'))],
     ['a statement timeout (57014), a hang bounded by DATABASE_STATEMENT_TIMEOUT_MS', new QueryFailedError('SELECT', [], pgError('57014', 'canceling statement due to statement timeout'))],
     ["pg's own query timeout (a server that does not answer)", new QueryFailedError('SELECT', [], new Error('Query read timeout'))],
+    ['a transaction whose connection dropped (TypeORM released its runner)', new QueryRunnerAlreadyReleasedError()],
     ['a dual-stack refusal', new AggregateError([Object.assign(new Error('connect ECONNREFUSED ::1:5432'), { code: 'ECONNREFUSED' })])],
   ])('says yes to %s', (_name, error) => {
     expect(isDatabaseUnavailable(error)).toBe(true);

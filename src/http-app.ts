@@ -1,9 +1,12 @@
 import helmet from 'helmet';
 import { NestFactory } from '@nestjs/core';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { DestinationStream } from 'pino';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module.js';
+import { clientErrorHandler } from './common/http/client-errors.js';
+import { parseJsonBody } from './common/http/json-body.js';
 import { createOpenApiDocument } from './common/http/openapi.js';
 import { genRequestId } from './common/http/request-id.js';
 import { createLogger } from './common/logging/logger.options.js';
@@ -12,9 +15,14 @@ import { RequestLogController } from './common/logging/request-log.js';
 import { AppMetrics } from './common/metrics/metrics.js';
 import type { AppConfig } from './config/config.loader.js';
 
+export type HttpAppOptions = {
+  /** Where the JSON log lines go; stdout when not given (the tests capture them). */
+  logDestination?: DestinationStream;
+};
+
 /** Builds the HTTP application (not yet listening): used by main.ts and by the tests alike. */
-export async function createHttpApp(config: AppConfig, databaseUrl: string): Promise<NestFastifyApplication> {
-  const logger = createLogger(config);
+export async function createHttpApp(config: AppConfig, databaseUrl: string, options: HttpAppOptions = {}): Promise<NestFastifyApplication> {
+  const logger = createLogger(config, options.logDestination);
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
     logController: new RequestLogController(),
@@ -22,6 +30,7 @@ export async function createHttpApp(config: AppConfig, databaseUrl: string): Pro
     genReqId: genRequestId,
     requestIdHeader: false,
     trustProxy: trustProxy(config.TRUST_PROXY),
+    clientErrorHandler,
     // Errors Fastify raises before routing (a URL that is not valid percent-encoding) get our envelope too.
     frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
       const status = error.statusCode && error.statusCode < 500 ? 400 : 500;
@@ -44,6 +53,9 @@ export async function createHttpApp(config: AppConfig, databaseUrl: string): Pro
     bodyParser: false,
   });
   app.getHttpAdapter().getInstance().removeContentTypeParser('text/plain');
+  // Our JSON parser: the body's size in values is bounded before it is parsed (json-body.ts).
+  app.getHttpAdapter().getInstance().removeContentTypeParser('application/json');
+  app.getHttpAdapter().getInstance().addContentTypeParser('application/json', { parseAs: 'string' }, parseJsonBody);
   // Helmet's middleware, built once: @fastify/helmet rebuilds it (parsing the CSP) on every request,
   // which cost a third of the throughput of a cached read (bench/load).
   const securityHeaders = helmet({

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import type { Server, ServerResponse } from 'node:http';
+import { Server as NetServer } from 'node:net';
 import { createLogger } from './common/logging/logger.options.js';
 import { ConfigError, loadConfig, type AppConfig } from './config/config.loader.js';
 import { loadDotEnv } from './config/dotenv.js';
@@ -43,7 +44,12 @@ async function main(): Promise<void> {
     log.info({ signal }, 'Shutting down: finishing in-flight requests');
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
-    closeConnectionsAfterResponse();
+    const drained = closeConnectionsAfterResponse();
+    // Stop accepting connections but keep the idle keep-alive ones for a moment: a request a client
+    // is already sending on one is answered (with Connection: close) instead of meeting a reset,
+    // which is what Node's server.close() would do to them at once.
+    NetServer.prototype.close.call(app.getHttpServer());
+    await Promise.all([drained, new Promise((resolve) => setTimeout(resolve, IDLE_SOCKET_GRACE_MS))]);
     await app.close();
     await database.stop();
     process.exit(0);
@@ -52,19 +58,32 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void stop('SIGINT'));
 }
 
+/** How long idle keep-alive connections stay open after SIGTERM for requests already on their way. */
+const IDLE_SOCKET_GRACE_MS = 1000;
+
 /**
- * Returns a function that tells every response still in progress to close its connection when it
- * is done. Without it, server.close() closes only the keep-alive connections idle at that moment:
- * one serving a request then stays open until its keep-alive timeout, past the forced exit.
+ * Returns a function that starts draining: every response still in progress, and every one of a
+ * request that arrives from then on, closes its connection when it is done; it resolves once no
+ * response is in progress. Without it, server.close() closes only the keep-alive connections idle
+ * at that moment: one serving a request then stays open until its keep-alive timeout, past the
+ * forced exit.
  */
-function trackResponses(server: Server): () => void {
+function trackResponses(server: Server): () => Promise<void> {
   const open = new Set<ServerResponse>();
+  let draining = false;
+  let onDrained: (() => void) | undefined;
   server.on('request', (_request, response: ServerResponse) => {
+    if (draining) response.setHeader('connection', 'close');
     open.add(response);
-    response.once('close', () => open.delete(response));
+    response.once('close', () => {
+      open.delete(response);
+      if (open.size === 0) onDrained?.();
+    });
   });
   return () => {
+    draining = true;
     for (const response of open) if (!response.headersSent) response.setHeader('connection', 'close');
+    return open.size === 0 ? Promise.resolve() : new Promise<void>((resolve) => (onDrained = resolve));
   };
 }
 

@@ -80,7 +80,13 @@ describe('loadConfig', () => {
       expect(() => loadConfig({ NODE_ENV: 'production', DATABASE_URL: url, JWT_SECRET_KEY: 'short' })).toThrow(
         'JWT_SECRET_KEY must be at least 32 bytes',
       );
-      expect(loadConfig({ NODE_ENV: 'production', DATABASE_URL: url, JWT_SECRET_KEY: secret }).JWT_SECRET_GENERATED).toBe(false);
+      expect(loadConfig({ NODE_ENV: 'production', DATABASE_URL: url, JWT_SECRET_KEY: secret, METRICS_TOKEN: 'scrape' }).JWT_SECRET_GENERATED).toBe(false);
+    });
+
+    it('requires METRICS_TOKEN, so /metrics is never open', () => {
+      expect(() => loadConfig({ NODE_ENV: 'production', DATABASE_URL: url, JWT_SECRET_KEY: secret })).toThrow(
+        'METRICS_TOKEN is required when NODE_ENV=production',
+      );
     });
   });
 });

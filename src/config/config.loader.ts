@@ -44,6 +44,10 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
         `Invalid configuration: JWT_SECRET_KEY must be at least ${MIN_PRODUCTION_SECRET_BYTES} bytes when NODE_ENV=production`,
       );
     }
+    // /metrics is served on the API's port: in production it must not be open to anyone.
+    if (!env.METRICS_TOKEN) {
+      throw new ConfigError('Invalid configuration: METRICS_TOKEN is required when NODE_ENV=production (it guards /metrics)');
+    }
   }
 
   return Object.freeze({

@@ -121,10 +121,13 @@ export const envSchema = z.object({
   USAGE_JOURNAL_DIR: optionalString,
   DATABASE_URL: url(['postgres:', 'postgresql:']),
   DATABASE_POOL_SIZE: int(10, 1, 200),
+  DATABASE_STATEMENT_TIMEOUT_MS: int(1000, 100, 600_000),
+  DATABASE_CONNECT_TIMEOUT_MS: int(1000, 100, 60_000),
   DATABASE_MIGRATE_ON_START: bool(true),
   SEED_ON_START: bool(true),
 
   REDIS_URL: url(['redis:', 'rediss:']),
+  REDIS_COMMAND_TIMEOUT_MS: int(50, 5, 10_000),
 
   JWT_SECRET_KEY: optionalString,
   JWT_EXPIRES_IN: int(3600, 60, 2_592_000),

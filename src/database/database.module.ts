@@ -2,7 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { AppConfig } from '../config/config.loader.js';
-import { dataSourceOptions } from './data-source-options.js';
+import { dataSourceOptions, runtimeTimeouts } from './data-source-options.js';
 
 @Module({})
 export class DatabaseModule {
@@ -12,13 +12,21 @@ export class DatabaseModule {
       imports: [
         TypeOrmModule.forRootAsync({
           inject: [ConfigService],
-          useFactory: (config: ConfigService<AppConfig, true>) => ({
-            ...dataSourceOptions(url, config.get('DATABASE_POOL_SIZE', { infer: true })),
-            autoLoadEntities: true,
-            // Fail boot after a few tries instead of retrying for minutes.
-            retryAttempts: 3,
-            retryDelay: 1000,
-          }),
+          useFactory: (config: ConfigService<AppConfig, true>) => {
+            const options = dataSourceOptions(url, config.get('DATABASE_POOL_SIZE', { infer: true }));
+            const timeouts = runtimeTimeouts(
+              config.get('DATABASE_STATEMENT_TIMEOUT_MS', { infer: true }),
+              config.get('DATABASE_CONNECT_TIMEOUT_MS', { infer: true }),
+            );
+            return {
+              ...options,
+              extra: { ...(options.extra as object), ...timeouts },
+              autoLoadEntities: true,
+              // Fail boot after a few tries instead of retrying for minutes.
+              retryAttempts: 3,
+              retryDelay: 1000,
+            };
+          },
         }),
       ],
     };

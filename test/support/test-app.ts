@@ -4,6 +4,7 @@ import { loadConfig, type AppConfig } from '../../src/config/config.loader.js';
 import { prepareDatabase } from '../../src/database/database-setup.js';
 import { createHttpApp } from '../../src/http-app.js';
 import { recordResponses } from './contract/contract-recorder.js';
+import { logCapture, scansLogs } from './log-scan.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
 export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256-000000';
@@ -43,7 +44,8 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     : await createTestDatabase();
   const config = loadConfig({
     NODE_ENV: 'test',
-    LOG_LEVEL: 'silent',
+    // The fault and security suites log everything, and their logs are scanned for secrets (log-scan.ts).
+    LOG_LEVEL: scansLogs(expect.getState().testPath) ? 'debug' : 'silent',
     JWT_SECRET_KEY: TEST_JWT_SECRET,
     DATABASE_URL: database.url,
     // Suites send many requests from one address; the abuse-limit suite sets real limits.
@@ -51,7 +53,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     ...env,
   });
   await prepareDatabase(database.url, config);
-  const app = await createHttpApp(config, database.url);
+  const app = await createHttpApp(config, database.url, { logDestination: logCapture });
   await app.getHttpAdapter().getInstance().ready();
   // Every response is checked against the served OpenAPI document when the test file ends.
   await recordResponses(app);

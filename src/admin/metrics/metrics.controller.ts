@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { Controller, Get, Header, Headers, Inject, Query, UseGuards } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Public } from '../../common/auth/public.decorator.js';
@@ -44,7 +45,13 @@ export class MetricsController {
   @Header('content-type', 'text/plain; version=0.0.4; charset=utf-8')
   async prometheus(@Headers('authorization') authorization?: string): Promise<string> {
     const token = this.config.METRICS_TOKEN;
-    if (token && authorization !== `Bearer ${token}`) throw ApiException.unauthorized('A metrics token is required');
+    if (token && !sameSecret(authorization ?? '', `Bearer ${token}`)) throw ApiException.unauthorized('A metrics token is required');
     return this.metrics.registry.metrics();
   }
+}
+
+/** Constant-time comparison (over digests, so the lengths give nothing away either). */
+function sameSecret(given: string, expected: string): boolean {
+  const digest = (text: string) => createHash('sha256').update(text).digest();
+  return timingSafeEqual(digest(given), digest(expected));
 }

@@ -13,7 +13,7 @@ const MAX_REMEMBERED = 20_000;
 
 /**
  * Verifies access tokens: HS256 only (`alg: none` and every other algorithm are refused), our
- * issuer, not expired. A token's signature and claims never change, so a token verified once is
+ * issuer, an expiry that has not passed. A token's signature and claims never change, so a token verified once is
  * remembered until it expires instead of being verified again on each of its requests.
  */
 @Injectable()
@@ -42,11 +42,10 @@ export class AccessTokenVerifier {
     } catch (error) {
       return { ok: false, reason: error instanceof jwt.TokenExpiredError ? 'expired' : 'invalid' };
     }
-    // Our tokens always carry `exp`; one without it is verified every time rather than kept forever.
-    if (typeof claims.exp === 'number') {
-      if (this.verified.size >= MAX_REMEMBERED) this.verified.clear();
-      this.verified.set(token, { claims, expiresAtMs: claims.exp * 1000 });
-    }
+    // Our tokens always carry `exp`: one without it would never expire, so it is refused.
+    if (typeof claims.exp !== 'number') return { ok: false, reason: 'invalid' };
+    if (this.verified.size >= MAX_REMEMBERED) this.verified.clear();
+    this.verified.set(token, { claims, expiresAtMs: claims.exp * 1000 });
     return { ok: true, claims };
   }
 }

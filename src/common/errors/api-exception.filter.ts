@@ -81,6 +81,8 @@ function describeBodyError(code: string | undefined): string | undefined {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return 'is not valid JSON';
+    case 'BODY_TOO_MANY_VALUES':
+      return 'has far more values than any request of this API';
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return 'must be sent as application/json';

@@ -2,6 +2,9 @@ import { ERROR_STATUS, type ErrorCode } from './error-codes.js';
 
 export type FieldIssue = { field: string; issue: string };
 
+/** Enough to say what is wrong; a body with thousands of bad keys gets a short answer, not one line each. */
+export const MAX_FIELD_ISSUES = 20;
+
 /**
  * The one exception type our code throws for an expected failure. The exception filter turns it
  * into the API.md envelope: `{ error: { code, message, request_id, ...extra } }`.
@@ -20,6 +23,10 @@ export class ApiException extends Error {
   }
 
   static validation(details: FieldIssue[], message = 'The request is not valid'): ApiException {
+    if (details.length > MAX_FIELD_ISSUES) {
+      const more = details.length - MAX_FIELD_ISSUES + 1;
+      details = [...details.slice(0, MAX_FIELD_ISSUES - 1), { field: 'body', issue: `and ${more} more problems` }];
+    }
     return new ApiException('VALIDATION_ERROR', message, { details });
   }
 

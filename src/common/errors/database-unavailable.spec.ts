@@ -32,6 +32,8 @@ describe('isDatabaseUnavailable', () => {
     ['too many connections (53300)', pgError('53300', 'sorry, too many clients already')],
     ['a wrapped drop', new QueryFailedError('SELECT 1', [], new Error('Connection terminated unexpectedly'))],
     ['a wrapped shutdown', new QueryFailedError('SELECT 1', [], pgError('57P02', 'crash shutdown'))],
+    ['a statement timeout (57014), a hang bounded by DATABASE_STATEMENT_TIMEOUT_MS', new QueryFailedError('SELECT', [], pgError('57014', 'canceling statement due to statement timeout'))],
+    ["pg's own query timeout (a server that does not answer)", new QueryFailedError('SELECT', [], new Error('Query read timeout'))],
     ['a transaction whose connection dropped (TypeORM released its runner)', new QueryRunnerAlreadyReleasedError()],
     ['a dual-stack refusal', new AggregateError([Object.assign(new Error('connect ECONNREFUSED ::1:5432'), { code: 'ECONNREFUSED' })])],
   ])('says yes to %s', (_name, error) => {
@@ -41,7 +43,6 @@ describe('isDatabaseUnavailable', () => {
   it.each([
     ['a unique violation', new QueryFailedError('INSERT', [], pgError('23505', 'duplicate key value violates unique constraint'))],
     ['a syntax error', new QueryFailedError('SELEC', [], pgError('42601', 'syntax error at or near "SELEC"'))],
-    ['a statement timeout', new QueryFailedError('SELECT', [], pgError('57014', 'canceling statement due to statement timeout'))],
     ['a plain bug', new TypeError("Cannot read properties of undefined (reading 'x')")],
     ['not an error', 'Connection terminated'],
     ['nothing', undefined],

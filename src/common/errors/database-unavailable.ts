@@ -9,8 +9,8 @@ import { QueryRunnerAlreadyReleasedError } from 'typeorm';
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
 
 // SQLSTATE: connection exceptions (class 08), server shutting down or starting (57P01-57P03),
-// too many connections (53300).
-const SQLSTATES = new Set(['08000', '08001', '08003', '08004', '08006', '57P01', '57P02', '57P03', '53300']);
+// too many connections (53300), a statement cancelled by the statement timeout (57014).
+const SQLSTATES = new Set(['08000', '08001', '08003', '08004', '08006', '57P01', '57P02', '57P03', '53300', '57014']);
 
 // pg and pg-pool say these in messages only, without a code.
 const MESSAGES = [
@@ -18,6 +18,7 @@ const MESSAGES = [
   /timeout exceeded when trying to connect/,
   /Client has encountered a connection error and is not queryable/,
   /Client was closed and is not queryable/,
+  /^Query read timeout/, // pg's query_timeout: the server did not answer at all
 ];
 
 type ErrorLike = { code?: unknown; message?: unknown; driverError?: unknown; errors?: unknown };

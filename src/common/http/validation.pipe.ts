@@ -15,17 +15,55 @@ export function toFieldIssues(errors: ValidationError[], parent = ''): FieldIssu
 
 /** Far deeper than any body of API.md; deeper ones would only burn stack in the validators. */
 const MAX_BODY_DEPTH = 32;
+/**
+ * Far more values than any body of API.md holds (a quiz has a handful of questions): past it the
+ * body is refused before class-transformer and class-validator walk it, which took seconds.
+ */
+export const MAX_INPUT_VALUES = 1000;
+/** Keys that mean nothing in our bodies and something to JavaScript's object model. */
+const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
-/** Whether a parsed JSON value nests deeper than `max` (iterative: the check itself cannot overflow). */
-export function nestsDeeperThan(value: unknown, max: number): boolean {
-  const stack: [unknown, number][] = [[value, 0]];
+/**
+ * The first thing about a parsed input that no field validator should ever see: too deep, too
+ * many values, a prototype-ish key, or text PostgreSQL cannot store (NUL) or that is not valid
+ * Unicode (a lone surrogate). One iterative pass, bounded by MAX_INPUT_VALUES.
+ */
+export function inputProblem(value: unknown): FieldIssue | undefined {
+  const stack: [unknown, number, string][] = [[value, 0, '']];
+  let values = 0;
   while (stack.length > 0) {
-    const [node, depth] = stack.pop()!;
+    const [node, depth, path] = stack.pop()!;
+    if (++values > MAX_INPUT_VALUES) return { field: 'body', issue: `has more than ${MAX_INPUT_VALUES} values` };
+    if (typeof node === 'string') {
+      if (!isStorableText(node)) return { field: path || 'body', issue: 'contains a NUL byte or invalid Unicode' };
+      continue;
+    }
     if (typeof node !== 'object' || node === null) continue;
-    if (depth >= max) return true;
-    for (const child of Object.values(node)) stack.push([child, depth + 1]);
+    if (depth >= MAX_BODY_DEPTH) return { field: 'body', issue: `nests deeper than ${MAX_BODY_DEPTH} levels` };
+    // Object.keys, not for-in: an own "__proto__" key from JSON.parse shows here and nothing inherited does.
+    const keys = Object.keys(node);
+    if (values + keys.length > MAX_INPUT_VALUES) return { field: 'body', issue: `has more than ${MAX_INPUT_VALUES} values` };
+    for (const key of keys) {
+      const field = path ? `${path}.${key}` : key;
+      if (PROTOTYPE_KEYS.has(key)) return { field: shortField(field), issue: 'is not allowed' };
+      if (!isStorableText(key)) return { field: 'body', issue: 'has a key with a NUL byte or invalid Unicode' };
+      stack.push([(node as Record<string, unknown>)[key], depth + 1, field]);
+    }
   }
-  return false;
+  return undefined;
+}
+
+/** A UTF-16 surrogate standing alone (with the u flag a well-formed pair is one code point, not Cs). */
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/** PostgreSQL text cannot hold NUL, and a lone UTF-16 surrogate is not text at all. */
+function isStorableText(text: string): boolean {
+  return !text.includes('\0') && !LONE_SURROGATE.test(text);
+}
+
+/** A field name echoed in an error stays short, whatever the client sent as a key. */
+function shortField(field: string): string {
+  return field.length > 100 ? `${field.slice(0, 100)}…` : field;
 }
 
 /**
@@ -37,8 +75,9 @@ class ApiValidationPipe extends ValidationPipe {
     if (metadata.type === 'body' && (typeof value !== 'object' || value === null || Array.isArray(value))) {
       throw ApiException.validation([{ field: 'body', issue: 'must be a JSON object' }]);
     }
-    if (metadata.type === 'body' && nestsDeeperThan(value, MAX_BODY_DEPTH)) {
-      throw ApiException.validation([{ field: 'body', issue: `nests deeper than ${MAX_BODY_DEPTH} levels` }]);
+    if (metadata.type === 'body' || metadata.type === 'query' || metadata.type === 'param') {
+      const problem = inputProblem(value);
+      if (problem) throw ApiException.validation([metadata.type === 'body' ? problem : { ...problem, field: problem.field === 'body' ? metadata.type : problem.field }]);
     }
     return super.transform(value, metadata);
   }

@@ -1,5 +1,6 @@
 import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
+import { loggableUrl } from './log-scrubbing.js';
 import { requestLogLevel } from './logger.options.js';
 
 /**
@@ -22,7 +23,7 @@ export class RequestLogController extends LogController {
     if (!log.isLevelEnabled(level)) return;
     log[level](
       {
-        req: { id: request.id, method: request.method, url: request.url },
+        req: { id: request.id, method: request.method, url: loggableUrl(request.url) },
         res: { statusCode: reply.statusCode },
         responseTime: reply.elapsedTime,
         ...(error ? { err: error } : {}),

@@ -5,7 +5,11 @@ import type { AppConfig } from '../../config/config.loader.js';
 import { KEY_VALUE_STORE, type KeyValueStore } from '../cache/key-value-store.js';
 import { MemoryStore } from '../cache/memory-store.js';
 import { RedisStore } from '../cache/redis-store.js';
-import { REDIS } from './redis.tokens.js';
+import { RedisGate } from './redis-gate.js';
+import { REDIS, REDIS_GATE } from './redis.tokens.js';
+
+/** How long Redis is skipped after it stopped answering, before one command probes it again. */
+const GATE_RETRY_AFTER_MS = 1000;
 
 @Global()
 @Module({
@@ -17,23 +21,44 @@ import { REDIS } from './redis.tokens.js';
         const url = config.get('REDIS_URL', { infer: true });
         if (!url) return null;
         const logger = new Logger('Redis');
-        // Commands fail fast while Redis is away instead of queueing; callers treat that as a cache miss.
+        // Commands fail fast while Redis is away instead of queueing (no offline queue, nothing
+        // resent after a reconnect), and wait at most REDIS_COMMAND_TIMEOUT_MS for an answer from a
+        // Redis that is connected but stuck; callers treat a failure as a cache miss.
         // Auto-pipelining sends the commands of one event-loop turn in one write (every request hits
         // the rate-limit counters, so under load that is most of them).
-        const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false, enableAutoPipelining: true });
+        const redis = new Redis(url, {
+          lazyConnect: true,
+          commandTimeout: config.get('REDIS_COMMAND_TIMEOUT_MS', { infer: true }),
+          connectTimeout: 2000,
+          maxRetriesPerRequest: 0,
+          autoResendUnfulfilledCommands: false,
+          enableOfflineQueue: false,
+          enableAutoPipelining: true,
+          retryStrategy: (attempt: number) => Math.min(attempt * 100, 1000),
+        });
         redis.on('error', (error: Error) => logger.warn(`Redis: ${error.message}`));
         redis.connect().catch(() => undefined);
         return redis;
       },
     },
     {
-      provide: KEY_VALUE_STORE,
+      provide: REDIS_GATE,
       inject: [REDIS],
-      useFactory: (redis: Redis | null): KeyValueStore =>
-        redis ? new RedisStore(redis, new Logger('KeyValueStore')) : new MemoryStore(),
+      useFactory: (redis: Redis | null): RedisGate | null => {
+        if (!redis) return null;
+        const gate = new RedisGate(GATE_RETRY_AFTER_MS, new Logger('Redis'));
+        redis.on('ready', () => gate.reset());
+        return gate;
+      },
+    },
+    {
+      provide: KEY_VALUE_STORE,
+      inject: [REDIS, REDIS_GATE],
+      useFactory: (redis: Redis | null, gate: RedisGate | null): KeyValueStore =>
+        redis && gate ? new RedisStore(redis, gate, new Logger('KeyValueStore')) : new MemoryStore(),
     },
   ],
-  exports: [REDIS, KEY_VALUE_STORE],
+  exports: [REDIS, REDIS_GATE, KEY_VALUE_STORE],
 })
 export class RedisModule implements OnApplicationShutdown {
   constructor(@Inject(REDIS) private readonly redis: Redis | null) {}

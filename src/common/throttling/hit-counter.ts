@@ -1,5 +1,6 @@
 import type { Logger } from '@nestjs/common';
 import type { Redis } from 'ioredis';
+import { RedisGate } from '../redis/redis-gate.js';
 
 /** A fixed-window count: how many hits so far and how long until the window closes. */
 export type WindowCount = { count: number; ttlMs: number };
@@ -73,6 +74,7 @@ export class RedisHitCounter implements HitCounter {
 
   constructor(
     redis: Redis,
+    private readonly gate: RedisGate,
     private readonly fallback: HitCounter,
     private readonly logger: Logger,
     private readonly prefix = 'throttle:',
@@ -84,10 +86,10 @@ export class RedisHitCounter implements HitCounter {
 
   async hit(key: string, windowMs: number): Promise<WindowCount> {
     try {
-      const [count, ttlMs] = await this.redis[HIT_COMMAND](this.prefix + key, String(windowMs));
+      const [count, ttlMs] = await this.gate.run(() => this.redis[HIT_COMMAND](this.prefix + key, String(windowMs)));
       return { count, ttlMs };
     } catch (error) {
-      this.logger.warn(`rate-limit counter on Redis failed, counting in-process: ${(error as Error).message}`);
+      if (!RedisGate.skipped(error)) this.logger.warn(`rate-limit counter on Redis failed, counting in-process: ${(error as Error).message}`);
       return this.fallback.hit(key, windowMs);
     }
   }
@@ -95,9 +97,9 @@ export class RedisHitCounter implements HitCounter {
   async reset(key: string): Promise<void> {
     await this.fallback.reset(key);
     try {
-      await this.redis.del(this.prefix + key);
+      await this.gate.run(() => this.redis.del(this.prefix + key));
     } catch (error) {
-      this.logger.warn(`rate-limit counter reset on Redis failed: ${(error as Error).message}`);
+      if (!RedisGate.skipped(error)) this.logger.warn(`rate-limit counter reset on Redis failed: ${(error as Error).message}`);
     }
   }
 

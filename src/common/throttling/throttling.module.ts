@@ -5,7 +5,8 @@ import type { FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
 import { APP_CONFIG } from '../../config/app-config.module.js';
 import type { AppConfig } from '../../config/config.loader.js';
-import { REDIS } from '../redis/redis.tokens.js';
+import type { RedisGate } from '../redis/redis-gate.js';
+import { REDIS, REDIS_GATE } from '../redis/redis.tokens.js';
 import { HIT_COUNTER, MemoryHitCounter, RedisHitCounter, type HitCounter } from './hit-counter.js';
 import { CounterThrottlerStorage } from './throttler-storage.js';
 import { IP_THROTTLER, IpThrottlerGuard, studentOf, USER_THROTTLER } from './throttler.guards.js';
@@ -49,10 +50,10 @@ import { IP_THROTTLER, IpThrottlerGuard, studentOf, USER_THROTTLER } from './thr
   providers: [
     {
       provide: HIT_COUNTER,
-      inject: [REDIS],
-      useFactory: (redis: Redis | null): HitCounter => {
+      inject: [REDIS, REDIS_GATE],
+      useFactory: (redis: Redis | null, gate: RedisGate | null): HitCounter => {
         const memory = new MemoryHitCounter();
-        return redis ? new RedisHitCounter(redis, memory, new Logger('RateLimits')) : memory;
+        return redis && gate ? new RedisHitCounter(redis, gate, memory, new Logger('RateLimits')) : memory;
       },
     },
     { provide: APP_GUARD, useClass: IpThrottlerGuard },

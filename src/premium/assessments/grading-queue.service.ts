@@ -9,6 +9,9 @@ import { AssessmentGraderService } from './assessment-grader.service.js';
 
 export const GRADING_QUEUE = 'assessment-grading';
 const RETRY_LIMIT = 3;
+const POLL_MS = 500;
+/** Backoff while a job's outcome cannot be recorded (the database is away). */
+const SETTLE_RETRY_MS = [250, 500, 1000, 2000];
 
 type GradingJob = { submission_id: string };
 
@@ -21,7 +24,9 @@ type GradingJob = { submission_id: string };
 export class GradingQueueService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('GradingQueue');
   private readonly boss: PgBoss;
-  private workerId?: string;
+  private working?: Promise<void>;
+  private stopping = false;
+  private wakeUp?: () => void;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -54,30 +59,78 @@ export class GradingQueueService implements OnModuleInit, OnApplicationShutdown 
       expireInSeconds: this.config.GRADING_JOB_TIMEOUT_SECONDS,
     });
     if (!this.config.GRADING_IN_API) return;
-    // One fetch takes up to GRADING_CONCURRENCY jobs and grades them side by side; each job
-    // succeeds or fails on its own (pg-boss completes only the jobs still active).
-    this.workerId = await this.boss.work<GradingJob>(
-      GRADING_QUEUE,
-      { batchSize: this.config.GRADING_CONCURRENCY, pollingIntervalSeconds: 0.5, includeMetadata: true },
-      async (jobs) => {
-        await Promise.all(
-          jobs.map(async (job) => {
-            try {
-              await this.grader.grade(job.data.submission_id);
-            } catch (error) {
-              this.logger.error({ err: error, submission_id: job.data.submission_id, retry: job.retryCount }, 'Grading failed');
-              if (job.retryCount >= RETRY_LIMIT) await this.grader.markFailed(job.data.submission_id);
-              await this.boss.fail(GRADING_QUEUE, job.id, { message: error instanceof Error ? error.message : 'grading failed' });
-            }
-          }),
-        );
-      },
-    );
+    this.working = this.work();
   }
 
   /** Wakes this process's worker at once instead of at its next poll. */
   wake(): void {
-    if (this.workerId) this.boss.notifyWorker(this.workerId);
+    this.wakeUp?.();
+  }
+
+  /**
+   * The worker loop, on pg-boss's fetch/complete/fail rather than its work(): work() completes or
+   * fails a job without awaiting it, so a database outage at that moment is an unhandled rejection
+   * that ends the process. Here every database call is awaited and its failure handled. One fetch
+   * takes up to GRADING_CONCURRENCY jobs and grades them side by side, each on its own.
+   */
+  private async work(): Promise<void> {
+    while (!this.stopping) {
+      let jobs: PgBoss.JobWithMetadata<GradingJob>[] = [];
+      try {
+        jobs = await this.boss.fetch<GradingJob>(GRADING_QUEUE, { batchSize: this.config.GRADING_CONCURRENCY, includeMetadata: true });
+      } catch (error) {
+        this.logger.warn({ err: error }, 'Fetching grading jobs failed; trying again');
+      }
+      if (jobs.length === 0) await this.idle(POLL_MS);
+      else await Promise.all(jobs.map((job) => this.gradeJob(job)));
+    }
+  }
+
+  private async gradeJob(job: PgBoss.JobWithMetadata<GradingJob>): Promise<void> {
+    const submissionId = job.data.submission_id;
+    try {
+      await this.grader.grade(submissionId);
+    } catch (error) {
+      this.logger.error({ err: error, submission_id: submissionId, retry: job.retryCount }, 'Grading failed');
+      await this.settle(job, async () => {
+        if (job.retryCount >= RETRY_LIMIT) await this.grader.markFailed(submissionId);
+        await this.boss.fail(GRADING_QUEUE, job.id, { message: error instanceof Error ? error.message : 'grading failed' });
+      });
+      return;
+    }
+    await this.settle(job, () => this.boss.complete(GRADING_QUEUE, job.id));
+  }
+
+  /**
+   * Records a job's outcome, trying again while the database is away. Past the job's expiry it
+   * gives up: pg-boss hands the job out again, and grading a graded submission changes nothing.
+   */
+  private async settle(job: PgBoss.JobWithMetadata<GradingJob>, record: () => Promise<void>): Promise<void> {
+    const giveUpAt = Date.now() + job.expireInSeconds * 1000;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await record();
+        return;
+      } catch (error) {
+        const delay = SETTLE_RETRY_MS[Math.min(attempt, SETTLE_RETRY_MS.length - 1)]!;
+        if (this.stopping || Date.now() + delay > giveUpAt) {
+          this.logger.warn({ err: error, submission_id: job.data.submission_id }, 'Could not record the grading job; it will be retried when it expires');
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  }
+
+  private idle(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wakeUp = done;
+    });
   }
 
   /** Queues grading inside the caller's transaction: the job exists exactly when the submission does. */
@@ -99,6 +152,9 @@ export class GradingQueueService implements OnModuleInit, OnApplicationShutdown 
 
   async onApplicationShutdown(): Promise<void> {
     // Let a grade in progress finish (its transaction is short); pg-boss retries anything cut off.
+    this.stopping = true;
+    this.wakeUp?.();
+    await Promise.race([this.working, new Promise((resolve) => setTimeout(resolve, 8000).unref())]);
     await this.boss.stop({ graceful: true, wait: true, timeout: 8000 });
   }
 }

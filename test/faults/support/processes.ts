@@ -85,8 +85,18 @@ export class RedisProcess {
     });
   }
 
+  /** SIGSTOP: connections stay open and nothing answers, like a Redis stuck in a long command or swapping. */
+  pause(): void {
+    this.child?.kill('SIGSTOP');
+  }
+
+  resume(): void {
+    this.child?.kill('SIGCONT');
+  }
+
   /** SIGKILL: no goodbye to clients, like a crashed or partitioned Redis. */
   async stop(): Promise<void> {
+    this.resume(); // a stopped process gets SIGKILL all the same, but let it go cleanly
     await kill(this.child);
     this.child = undefined;
   }

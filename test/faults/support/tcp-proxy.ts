@@ -9,7 +9,8 @@ export type ProxyState = 'open' | 'refusing' | 'blackhole' | 'paused';
  * network that swallows packets; `pause()` holds every byte in both directions without dropping
  * anything (a stalled network) until `resume()`; `cutOn(marker)` cuts the moment the app sends
  * bytes containing `marker` (e.g. a statement mid-transaction), before they reach the server;
- * `restore()` forwards again on the same port.
+ * `reset()` sends a TCP RST on every open connection and forwards new ones; `restore()` forwards
+ * again on the same port.
  */
 export class TcpProxy {
   private server?: Server;
@@ -64,6 +65,13 @@ export class TcpProxy {
     if (this.mode !== 'paused') return;
     this.mode = 'open';
     for (const pair of this.pairs) flow(pair);
+  }
+
+  /** A TCP reset on every open connection (both sides); new connections are forwarded as before. */
+  reset(): void {
+    for (const socket of this.sockets) socket.resetAndDestroy();
+    this.sockets.clear();
+    this.pairs.clear();
   }
 
   /** Cuts (as `cut()`) when the app next sends bytes containing `marker`; those bytes never arrive. */

@@ -4,12 +4,12 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module.js';
-import { genRequestId } from './common/http/request-id.js';
-import { createLogger } from './common/logging/logger.options.js';
-import { NestPinoLogger } from './common/logging/nest-pino-logger.js';
-import { RequestLogController } from './common/logging/request-log.js';
-import { AppMetrics } from './common/metrics/metrics.js';
-import type { AppConfig } from './config/config.loader.js';
+import { genRequestId } from './common/http/index.js';
+import { createLogger } from './common/logging/index.js';
+import { NestPinoLogger } from './common/logging/index.js';
+import { RequestLogController } from './common/logging/index.js';
+import { AppMetrics } from './common/metrics/index.js';
+import type { AppConfig } from './config/index.js';
 
 /** Builds the HTTP application (not yet listening): used by main.ts and by the tests alike. */
 export async function createHttpApp(config: AppConfig, databaseUrl: string): Promise<NestFastifyApplication> {

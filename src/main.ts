@@ -1,10 +1,10 @@
 import 'reflect-metadata';
 import type { Server, ServerResponse } from 'node:http';
-import { createLogger } from './common/logging/logger.options.js';
-import { ConfigError, loadConfig, type AppConfig } from './config/config.loader.js';
-import { loadDotEnv } from './config/dotenv.js';
-import { prepareDatabase } from './database/database-setup.js';
-import { resolveDatabase } from './database/database-url.js';
+import { createLogger } from './common/logging/index.js';
+import { ConfigError, loadConfig, type AppConfig } from './config/index.js';
+import { loadDotEnv } from './config/index.js';
+import { prepareDatabase } from './database/index.js';
+import { resolveDatabase } from './database/index.js';
 import { createHttpApp } from './http-app.js';
 
 async function main(): Promise<void> {

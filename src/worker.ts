@@ -1,10 +1,10 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module.js';
-import { createLogger } from './common/logging/logger.options.js';
-import { NestPinoLogger } from './common/logging/nest-pino-logger.js';
-import { ConfigError, loadConfig } from './config/config.loader.js';
-import { loadDotEnv } from './config/dotenv.js';
+import { createLogger } from './common/logging/index.js';
+import { NestPinoLogger } from './common/logging/index.js';
+import { ConfigError, loadConfig } from './config/index.js';
+import { loadDotEnv } from './config/index.js';
 
 /**
  * A grading worker: the same modules as the API, no HTTP server, always working the queue.

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseUsd } from '../common/money/index.js';
 
 const bool = (fallback: boolean) =>
   z

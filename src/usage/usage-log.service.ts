@@ -1,5 +1,5 @@
 import { Injectable, Logger, Optional } from '@nestjs/common';
-import { AppMetrics } from '../common/metrics/metrics.js';
+import { AppMetrics } from '../common/metrics/index.js';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { PriceSource, UsageOutcome } from './llm-usage-log.entity.js';

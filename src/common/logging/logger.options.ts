@@ -1,5 +1,5 @@
 import { pino, type Logger } from 'pino';
-import type { AppConfig } from '../../config/config.loader.js';
+import type { AppConfig } from '../../config/index.js';
 
 /** Paths pino blanks out wherever they appear in a log line. */
 export const REDACTED_PATHS = [

@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { ApiRoute } from '../../common/http/api-docs.js';
+import { ApiRoute } from '../../common/http/index.js';
 import { ForFeature } from '../gating/premium-feature.decorator.js';
 import { PremiumGuard, type PremiumRequest } from '../gating/premium.guard.js';
 import { AdaptivePathDto, AdaptivePathRequestDto } from './adaptive-path.dto.js';

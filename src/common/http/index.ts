@@ -1,0 +1,4 @@
+/** Public API of common/http: route documentation, request ids, the validation pipe. */
+export { ApiRoute } from './api-docs.js';
+export { genRequestId } from './request-id.js';
+export { createValidationPipe } from './validation.pipe.js';

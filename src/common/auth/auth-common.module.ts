@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtAuthGuard } from './jwt-auth.guard.js';
-import { UserThrottlerGuard } from '../throttling/index.js';
+import { UserThrottlerGuard } from '../throttling/throttler.guards.js';
 import { AccessTokenVerifier } from './access-tokens.js';
 
 /**

@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { FastifyRequest } from 'fastify';
 import type { DataSource } from 'typeorm';
-import { ApiException } from '../errors/index.js';
+import { ApiException } from '../errors/api.exception.js';
 import { AccessTokenVerifier } from './access-tokens.js';
 import type { AuthenticatedStudent } from './authenticated-student.js';
 import { IS_PUBLIC } from './public.decorator.js';

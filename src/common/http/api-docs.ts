@@ -1,6 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiResponse } from '@nestjs/swagger';
-import { ERROR_STATUS, type ErrorCode } from '../errors/index.js';
+import { ERROR_STATUS, type ErrorCode } from '../errors/error-codes.js';
 
 export class FieldIssueDoc {
   @ApiProperty({ example: 'email' }) field!: string;

@@ -1,5 +1,5 @@
 import { ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
-import { ApiException, type FieldIssue } from '../errors/index.js';
+import { ApiException, type FieldIssue } from '../errors/api.exception.js';
 
 /** Flattens class-validator's tree into API.md's `details: [{field, issue}]`. */
 export function toFieldIssues(errors: ValidationError[], parent = ''): FieldIssue[] {

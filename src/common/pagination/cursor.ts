@@ -1,4 +1,4 @@
-import { ApiException } from '../errors/index.js';
+import { ApiException } from '../errors/api.exception.js';
 
 /**
  * Opaque keyset cursors: the sort key of the last row a page returned, base64url-encoded.

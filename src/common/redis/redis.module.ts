@@ -2,9 +2,9 @@ import { Global, Inject, Logger, Module, type OnApplicationShutdown } from '@nes
 import { ConfigService } from '@nestjs/config';
 import { Redis } from 'ioredis';
 import type { AppConfig } from '../../config/index.js';
-import { KEY_VALUE_STORE, type KeyValueStore } from '../cache/index.js';
-import { MemoryStore } from '../cache/index.js';
-import { RedisStore } from '../cache/index.js';
+import { KEY_VALUE_STORE, type KeyValueStore } from '../cache/key-value-store.js';
+import { MemoryStore } from '../cache/memory-store.js';
+import { RedisStore } from '../cache/redis-store.js';
 import { REDIS } from './redis.tokens.js';
 
 @Global()

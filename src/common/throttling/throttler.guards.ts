@@ -1,8 +1,8 @@
 import { Injectable, type ExecutionContext } from '@nestjs/common';
 import { ThrottlerGuard, type ThrottlerLimitDetail } from '@nestjs/throttler';
 import type { FastifyRequest } from 'fastify';
-import type { AuthenticatedStudent } from '../auth/index.js';
-import { ApiException } from '../errors/index.js';
+import type { AuthenticatedStudent } from '../auth/authenticated-student.js';
+import { ApiException } from '../errors/api.exception.js';
 
 export const IP_THROTTLER = 'ip';
 export const USER_THROTTLER = 'user';

@@ -5,7 +5,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
 import { APP_CONFIG } from '../../config/index.js';
 import type { AppConfig } from '../../config/index.js';
-import { REDIS } from '../redis/index.js';
+import { REDIS } from '../redis/redis.tokens.js';
 import { HIT_COUNTER, MemoryHitCounter, RedisHitCounter, type HitCounter } from './hit-counter.js';
 import { CounterThrottlerStorage } from './throttler-storage.js';
 import { IP_THROTTLER, IpThrottlerGuard, studentOf, USER_THROTTLER } from './throttler.guards.js';

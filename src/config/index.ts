@@ -2,3 +2,4 @@
 export { APP_CONFIG, AppConfigModule } from './app-config.module.js';
 export { ConfigError, loadConfig, type AppConfig } from './config.loader.js';
 export { loadDotEnv } from './dotenv.js';
+export { configFromEnvironment } from './process-config.js';

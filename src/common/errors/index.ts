@@ -2,3 +2,4 @@
 export { ApiExceptionFilter } from './api-exception.filter.js';
 export { ApiException, type FieldIssue } from './api.exception.js';
 export { ERROR_STATUS, type ErrorCode } from './error-codes.js';
+export { isDatabaseUnavailable } from './database-unavailable.js';

@@ -50,7 +50,8 @@ const EXPECTED: Violation[] = [
   pair('no-test-code-in-src', 'core/uses-test-code.ts', 'test/support/database-server.ts'),
 ];
 
-const key = (v: Violation) => `${v.rule}  ${v.from} -> ${v.to}`;
+// A package resolves to wherever node_modules is (a linked one lies outside the project).
+const key = (v: Violation) => `${v.rule}  ${v.from} -> ${v.to.replace(/^.*?node_modules\//, 'node_modules/')}`;
 
 describe('the static boundary rules (dependency-cruiser)', () => {
   it('pass on the real source tree', async () => {

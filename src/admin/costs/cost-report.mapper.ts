@@ -1,8 +1,6 @@
 import { divideMicro, microToUsd, parseUsd } from '../../common/money/index.js';
 import type { CostReport } from './cost-report.service.js';
-import type { CostAlertDto, CostReportBody } from './costs.dto.js';
-
-type CostRowBody = NonNullable<CostReportBody['breakdown_by_feature']>[number];
+import type { CostAlertDto, CostReportBody, CostRowBody } from './costs.dto.js';
 
 /** The report as API.md's body: money from micro-dollars, an error-rate alert's rate in its own field. */
 export function toCostReportBody(r: CostReport, thresholdMicro: number): CostReportBody {

@@ -3,15 +3,13 @@
  * month, with the report index and (the baseline, same run) with index scans switched off.
  * `npm run bench:costs` (DATABASE_URL's server, else 127.0.0.1:5432). Prints figures.
  */
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { CostReportService } from '../src/admin/costs/cost-report.service.js';
 import { loadConfig } from '../src/config/config.loader.js';
 import { prepareDatabase } from '../src/database/database-setup.js';
 import { dataSourceOptions } from '../src/database/data-source-options.js';
+import { createBenchDatabase } from './support/bench-database.js';
 
-const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 
 async function median(runs: number, fn: () => Promise<unknown>): Promise<number> {
@@ -24,15 +22,10 @@ async function median(runs: number, fn: () => Promise<unknown>): Promise<number>
   return times.sort((a, b) => a - b)[Math.floor(runs / 2)]!;
 }
 
-const name = `cc_bench_costs_${randomBytes(4).toString('hex')}`;
-const admin = new pg.Client(ADMIN_URL);
-await admin.connect();
-await admin.query(`CREATE DATABASE ${name}`);
-const url = new URL(ADMIN_URL);
-url.pathname = `/${name}`;
-const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: url.toString(), JWT_SECRET_KEY: 'x'.repeat(40) });
-await prepareDatabase(url.toString(), config);
-const db = await new DataSource(dataSourceOptions(url.toString(), 2)).initialize();
+const bench = await createBenchDatabase('cc_bench_costs');
+const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: bench.url, JWT_SECRET_KEY: 'x'.repeat(40) });
+await prepareDatabase(bench.url, config);
+const db = await new DataSource(dataSourceOptions(bench.url, 2)).initialize();
 try {
   const seeded = performance.now();
   // A year of rows for 2,000 students: the report reads one month of it.
@@ -57,7 +50,7 @@ try {
 
   // The baseline: the same report on connections whose planner may not use any index.
   const seqscan = await new DataSource({
-    ...dataSourceOptions(url.toString(), 2),
+    ...dataSourceOptions(bench.url, 2),
     extra: { options: '-c enable_indexscan=off -c enable_indexonlyscan=off -c enable_bitmapscan=off' },
   }).initialize();
   try {
@@ -75,6 +68,5 @@ try {
   }
 } finally {
   await db.destroy();
-  await admin.query(`DROP DATABASE ${name} WITH (FORCE)`);
-  await admin.end();
+  await bench.drop();
 }

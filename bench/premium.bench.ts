@@ -4,34 +4,27 @@
  * grading throughput of one process. `npm run bench:premium` (uses DATABASE_URL's server, else
  * 127.0.0.1:5432). Prints figures; asserts nothing.
  */
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '../src/config/config.loader.js';
 import { prepareDatabase } from '../src/database/database-setup.js';
 import { createHttpApp } from '../src/http-app.js';
 import { FakeAnthropicServer } from '../test/fakes/fake-anthropic.server.js';
+import { createBenchDatabase } from './support/bench-database.js';
 
-const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 function pct(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
 async function main(): Promise<void> {
-  const name = `cc_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client(ADMIN_URL);
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
+  const bench = await createBenchDatabase('cc_bench');
   const fake = await FakeAnthropicServer.start();
   const config = loadConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
     JWT_SECRET_KEY: 'bench-secret-that-is-long-enough-0000000000',
-    DATABASE_URL: url.toString(),
+    DATABASE_URL: bench.url,
     ANTHROPIC_API_KEY: 'bench',
     ANTHROPIC_BASE_URL: fake.url,
     PREMIUM_ADAPTIVE_PATHS_LIMIT: '100000',
@@ -39,8 +32,8 @@ async function main(): Promise<void> {
     GRADING_CONCURRENCY: '4',
     REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
   });
-  await prepareDatabase(url.toString(), config);
-  const app = await createHttpApp(config, url.toString());
+  await prepareDatabase(bench.url, config);
+  const app = await createHttpApp(config, bench.url);
   await app.getHttpAdapter().getInstance().ready();
   await app.listen({ port: 0, host: '127.0.0.1' });
   const http = request(await app.getUrl());
@@ -108,8 +101,7 @@ async function main(): Promise<void> {
   } finally {
     await app.close();
     await fake.close();
-    await admin.query(`DROP DATABASE ${name} WITH (FORCE)`);
-    await admin.end();
+    await bench.drop();
   }
 }
 

@@ -1,18 +1,18 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
-import { AuthCommonModule } from './common/auth/auth-common.module.js';
-import { ApiExceptionFilter } from './common/errors/api-exception.filter.js';
-import { createValidationPipe } from './common/http/validation.pipe.js';
-import { RedisModule } from './common/redis/redis.module.js';
-import { ThrottlingModule } from './common/throttling/throttling.module.js';
-import { AppConfigModule } from './config/app-config.module.js';
-import type { AppConfig } from './config/config.loader.js';
-import { CoreModule } from './core/core.module.js';
-import { DatabaseModule } from './database/database.module.js';
-import { HealthModule } from './health/health.module.js';
-import { PremiumModule } from './premium/premium.module.js';
-import { AdminModule } from './admin/admin.module.js';
-import { MetricsModule } from './common/metrics/metrics.module.js';
+import { AuthCommonModule } from './common/auth/index.js';
+import { ApiExceptionFilter } from './common/errors/index.js';
+import { createValidationPipe } from './common/http/index.js';
+import { RedisModule } from './common/redis/index.js';
+import { ThrottlingModule } from './common/throttling/index.js';
+import { AppConfigModule } from './config/index.js';
+import type { AppConfig } from './config/index.js';
+import { CoreModule } from './core/index.js';
+import { DatabaseModule } from './database/index.js';
+import { HealthModule } from './health/index.js';
+import { PremiumModule } from './premium/index.js';
+import { AdminModule } from './admin/index.js';
+import { MetricsModule } from './common/metrics/index.js';
 
 export type AppModuleOptions = { config: AppConfig; databaseUrl: string };
 

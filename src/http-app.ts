@@ -5,15 +5,13 @@ import type { DestinationStream } from 'pino';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module.js';
-import { clientErrorHandler } from './common/http/client-errors.js';
-import { parseJsonBody } from './common/http/json-body.js';
-import { createOpenApiDocument } from './common/http/openapi.js';
-import { genRequestId } from './common/http/request-id.js';
-import { createLogger } from './common/logging/logger.options.js';
-import { NestPinoLogger } from './common/logging/nest-pino-logger.js';
-import { RequestLogController } from './common/logging/request-log.js';
-import { AppMetrics } from './common/metrics/metrics.js';
-import type { AppConfig } from './config/config.loader.js';
+import { clientErrorHandler, createOpenApiDocument, parseJsonBody } from './common/http/index.js';
+import { genRequestId } from './common/http/index.js';
+import { createLogger } from './common/logging/index.js';
+import { NestPinoLogger } from './common/logging/index.js';
+import { RequestLogController } from './common/logging/index.js';
+import { AppMetrics } from './common/metrics/index.js';
+import type { AppConfig } from './config/index.js';
 
 export type HttpAppOptions = {
   /** Where the JSON log lines go; stdout when not given (the tests capture them). */

@@ -1,24 +1,15 @@
 import 'reflect-metadata';
 import type { Server, ServerResponse } from 'node:http';
 import { Server as NetServer } from 'node:net';
-import { createLogger } from './common/logging/logger.options.js';
-import { ConfigError, loadConfig, type AppConfig } from './config/config.loader.js';
-import { loadDotEnv } from './config/dotenv.js';
-import { prepareDatabase } from './database/database-setup.js';
-import { resolveDatabase } from './database/database-url.js';
+import { createLogger } from './common/logging/index.js';
+import { configFromEnvironment } from './config/index.js';
+import { prepareDatabase } from './database/index.js';
+import { resolveDatabase } from './database/index.js';
 import { createHttpApp } from './http-app.js';
 
 async function main(): Promise<void> {
   const started = performance.now();
-  loadDotEnv();
-  let config: AppConfig;
-  try {
-    config = loadConfig(process.env);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`${error.message}\n`);
-    process.exit(1);
-  }
+  const config = configFromEnvironment();
   const log = createLogger(config);
   if (config.JWT_SECRET_GENERATED) {
     log.warn('JWT_SECRET_KEY is not set: generated a random secret for this process; tokens end when it stops');

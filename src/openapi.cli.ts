@@ -4,8 +4,8 @@ import { dirname } from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module.js';
-import { createOpenApiDocument } from './common/http/openapi.js';
-import { loadConfig } from './config/config.loader.js';
+import { createOpenApiDocument } from './common/http/index.js';
+import { loadConfig } from './config/index.js';
 
 /**
  * Writes the OpenAPI document that /docs/json serves, without a database or Redis: Nest's preview

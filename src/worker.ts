@@ -1,25 +1,16 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module.js';
-import { createLogger } from './common/logging/logger.options.js';
-import { NestPinoLogger } from './common/logging/nest-pino-logger.js';
-import { ConfigError, loadConfig } from './config/config.loader.js';
-import { loadDotEnv } from './config/dotenv.js';
+import { createLogger } from './common/logging/index.js';
+import { NestPinoLogger } from './common/logging/index.js';
+import { configFromEnvironment } from './config/index.js';
 
 /**
  * A grading worker: the same modules as the API, no HTTP server, always working the queue.
  * Run as many as you like against one DATABASE_URL (`npm run worker`).
  */
 async function main(): Promise<void> {
-  loadDotEnv();
-  let config;
-  try {
-    config = loadConfig(process.env);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`${error.message}\n`);
-    process.exit(1);
-  }
+  const config = configFromEnvironment();
   if (!config.DATABASE_URL) {
     process.stderr.write('Invalid configuration: DATABASE_URL is required for a worker (it shares the API’s database)\n');
     process.exit(1);

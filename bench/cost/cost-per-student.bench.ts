@@ -32,7 +32,8 @@ import { loadCourse } from '../../src/database/seeding/content.loader.js';
 import { LlmGateway } from '../../src/llm/llm-gateway.service.js';
 import { createAdapter } from '../../src/llm/llm.module.js';
 import { modelFor } from '../../src/llm/models/model-selection.js';
-import { computeCost, decimalToMicroUsd, microUsdToDecimal, type TokenUsage } from '../../src/llm/pricing/cost-calculator.js';
+import { formatUsd, parseUsd } from '../../src/common/money/index.js';
+import { computeCost, type TokenUsage } from '../../src/llm/pricing/cost-calculator.js';
 import { LlmPolicies, policyOptions } from '../../src/llm/resilience/llm-policies.js';
 import { pathSchema, pathSystemPrompt } from '../../src/premium/adaptive/adaptive-path.prompt.js';
 import { AdaptivePathService } from '../../src/premium/adaptive/adaptive-path.service.js';
@@ -264,7 +265,7 @@ async function runScenario(
       if (entry.attempt === 0) return; // a marker row (rejected before any call, or the fallback served)
       const feature = entry.feature as Feature;
       const student = indexOf.get(entry.studentId ?? '') ?? -1;
-      const micro = decimalToMicroUsd(entry.costUsd);
+      const micro = parseUsd(entry.costUsd);
       const tokenUsage: TokenUsage = {
         inputTokens: entry.tokensInput,
         outputTokens: entry.tokensOutput,
@@ -565,7 +566,7 @@ async function prefixSizes(
 
 // --- Figures -----------------------------------------------------------------------------------
 
-const usd = (micro: number) => `$${microUsdToDecimal(micro)}`;
+const dollars = (micro: number) => `$${formatUsd(micro)}`;
 const int = (n: number) => n.toLocaleString('en-US');
 const pct = (part: number, whole: number) => (whole === 0 ? 0 : Math.round((1000 * part) / whole) / 10);
 const pct2 = (part: number, whole: number) => (whole === 0 ? 0 : Math.round((10_000 * part) / whole) / 100);
@@ -662,8 +663,8 @@ function printScenario(label: string, r: Result): ReturnType<typeof summary> {
     `  models: adaptive_paths=${r.models.adaptive_paths}, assessments=${r.models.assessments}; effort ${r.effort}; ` +
       `response cache ${r.responseCache ? 'on (24 h, until the next quiz)' : 'off'}; prompt caching ${Number.isFinite(r.promptCacheMinimum.assessments) ? `on (cache_control; cached from ${int(r.promptCacheMinimum.assessments)} tokens)` : 'off'}`,
   );
-  console.log(`  $ per student-month: mean ${usd(s.mean)}  p50 ${usd(s.p50)}  p95 ${usd(s.p95)}  max ${usd(s.max)}`);
-  console.log(`    of which adaptive paths ${usd(s.paths)}, assessments ${usd(s.assessments)} (means)`);
+  console.log(`  $ per student-month: mean ${dollars(s.mean)}  p50 ${dollars(s.p50)}  p95 ${dollars(s.p95)}  max ${dollars(s.max)}`);
+  console.log(`    of which adaptive paths ${dollars(s.paths)}, assessments ${dollars(s.assessments)} (means)`);
   console.log(
     `  premium requests ${int(s.requests.total)}: cache ${pct2(s.requests.cache, s.requests.total)}%, rules ${pct2(s.requests.rules, s.requests.total)}% ` +
       `(fallbacks after a model failure: ${int(f('adaptive_paths').fallback + f('assessments').fallback)}), model ${pct2(s.requests.model, s.requests.total)}%, ` +
@@ -828,11 +829,11 @@ async function main(): Promise<void> {
   console.log('\nBudget per student-month');
   for (const [label, s] of [['(a) defaults', sa], ['(b) naive', sb]] as const) {
     console.log(
-      `  ${label.padEnd(13)} mean ${usd(s.mean)} = ${pct(s.mean, BUDGET_MICRO)}% of the quickstart budget ${usd(BUDGET_MICRO)}, ` +
-        `${pct(s.mean, TARGET_MICRO)}% of our target ${usd(TARGET_MICRO)}; students over budget ${s.overBudget}, over target ${s.overTarget} of ${STUDENTS}`,
+      `  ${label.padEnd(13)} mean ${dollars(s.mean)} = ${pct(s.mean, BUDGET_MICRO)}% of the quickstart budget ${dollars(BUDGET_MICRO)}, ` +
+        `${pct(s.mean, TARGET_MICRO)}% of our target ${dollars(TARGET_MICRO)}; students over budget ${s.overBudget}, over target ${s.overTarget} of ${STUDENTS}`,
     );
   }
-  console.log(`  naive / defaults: ${(sb.mean / Math.max(1, sa.mean)).toFixed(2)}x; population of ${int(FULL_POPULATION)}: (a) ${usd(scale(a.totalMicro))} a month, (b) ${usd(scale(b.totalMicro))}`);
+  console.log(`  naive / defaults: ${(sb.mean / Math.max(1, sa.mean)).toFixed(2)}x; population of ${int(FULL_POPULATION)}: (a) ${dollars(scale(a.totalMicro))} a month, (b) ${dollars(scale(b.totalMicro))}`);
 
   // What-ifs: (a)'s exact calls re-priced; token counts unchanged (the model's own verbosity is not modelled).
   const haikuAll = priceLog(a.log, () => 'claude-haiku-5-5', (c) => c.usage);
@@ -864,21 +865,21 @@ async function main(): Promise<void> {
     haiku_all_batch_assessments: mean(haikuBatchGrading),
   };
   console.log('\nWhat-ifs on (a), re-priced from its exact token counts (not re-simulated; output length assumed unchanged)');
-  console.log(`  claude-haiku-5-5 for both features:        mean ${usd(whatIf.haiku_all)} per student-month`);
-  console.log(`  claude-sonnet-5-5 grading too (paths' model): mean ${usd(whatIf.sonnet_assessments)}`);
+  console.log(`  claude-haiku-5-5 for both features:        mean ${dollars(whatIf.haiku_all)} per student-month`);
+  console.log(`  claude-sonnet-5-5 grading too (paths' model): mean ${dollars(whatIf.sonnet_assessments)}`);
   console.log(
-    `  cached prefixes padded to ${int(sonnetMin)} tokens (e.g. graded examples): mean ${usd(whatIf.padded_prefix)}; ` +
+    `  cached prefixes padded to ${int(sonnetMin)} tokens (e.g. graded examples): mean ${dollars(whatIf.padded_prefix)}; ` +
       `5-min cache reads would be ${whatIf.padded_read_share_assessments}% of grading calls, ${whatIf.padded_read_share_paths}% of path calls`,
   );
   console.log(
-    `  the same with the 1-hour TTL (cache_control ttl "1h", writes at 2x input): mean ${usd(whatIf.padded_1h)}; ` +
+    `  the same with the 1-hour TTL (cache_control ttl "1h", writes at 2x input): mean ${dollars(whatIf.padded_1h)}; ` +
       `reads ${whatIf.padded_1h_read_share_assessments}% of grading calls, ${whatIf.padded_1h_read_share_paths}% of path calls`,
   );
   console.log(
-    `  no "reasoning" asked of the path model when include_reasoning is false (${int(reasoningTokens)} output tokens): mean ${usd(whatIf.no_path_reasoning)}`,
+    `  no "reasoning" asked of the path model when include_reasoning is false (${int(reasoningTokens)} output tokens): mean ${dollars(whatIf.no_path_reasoning)}`,
   );
-  console.log(`  grading through the Message Batches API (50% off; feedback in minutes to hours): mean ${usd(whatIf.batch_assessments)}`);
-  console.log(`  claude-haiku-5-5 for both, grading batched:  mean ${usd(whatIf.haiku_all_batch_assessments)}`);
+  console.log(`  grading through the Message Batches API (50% off; feedback in minutes to hours): mean ${dollars(whatIf.batch_assessments)}`);
+  console.log(`  claude-haiku-5-5 for both, grading batched:  mean ${dollars(whatIf.haiku_all_batch_assessments)}`);
 
   const figures = (r: Result, s: ReturnType<typeof summary>) => ({
     models: r.models,

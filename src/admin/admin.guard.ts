@@ -1,7 +1,7 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
-import type { AuthenticatedStudent } from '../common/auth/authenticated-student.js';
-import { ApiException } from '../common/errors/api.exception.js';
-import { StudentsService } from '../core/students/students.service.js';
+import type { AuthenticatedStudent } from '../common/auth/index.js';
+import { ApiException } from '../common/errors/index.js';
+import { StudentsService } from '../core/index.js';
 
 /** Admin routes: the role is read from the database, so a demoted admin's old token grants nothing. */
 @Injectable()

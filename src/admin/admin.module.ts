@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
-import { CoreModule } from '../core/core.module.js';
-import { FeatureFlagsModule } from '../flags/feature-flags.module.js';
-import { UsageModule } from '../usage/usage.module.js';
+import { CoreModule } from '../core/index.js';
+import { FeatureFlagsModule } from '../flags/index.js';
+import { UsageModule } from '../usage/index.js';
 import { AdminGuard } from './admin.guard.js';
 import { AlertsModule } from './alerts/alerts.module.js';
 import { CostReportService } from './costs/cost-report.service.js';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseUsd } from '../common/money/index.js';
 
 const bool = (fallback: boolean) =>
   z
@@ -30,19 +31,19 @@ const int = (fallback: number, min: number, max: number) =>
     });
 
 /** A US-dollar amount kept exact as integer micro-dollars. */
-const usd = (fallback: string) =>
+const usdSetting = (fallback: string) =>
   z
     .string()
     .trim()
     .optional()
     .transform((v, ctx) => {
       const text = v === undefined || v === '' ? fallback : v;
-      const m = /^(\d{1,9})(?:\.(\d{1,6}))?$/.exec(text);
-      if (!m) {
+      // Settings are plain, non-negative amounts below $10^9; parseUsd turns them into micro-dollars exactly.
+      if (!/^\d{1,9}(?:\.\d{1,6})?$/.test(text)) {
         ctx.addIssue({ code: 'custom', message: 'must be a dollar amount such as 0.50 (at most 6 decimals)' });
         return z.NEVER;
       }
-      return Number(m[1]) * 1_000_000 + Number((m[2] ?? '').padEnd(6, '0'));
+      return parseUsd(text);
     });
 
 const optionalString = z
@@ -149,9 +150,9 @@ export const envSchema = z.object({
   LLM_CIRCUIT_HALF_OPEN_SECONDS: int(30, 1, 3600),
   LLM_RETRY_BASE_MS: int(500, 1, 60_000),
 
-  LLM_COST_ALERT_THRESHOLD: usd('0.50'),
+  LLM_COST_ALERT_THRESHOLD: usdSetting('0.50'),
   LLM_COST_ALERT_EMAIL: optionalString.pipe(z.email().optional()),
-  LLM_DAILY_BUDGET_USD: usd('10.00'),
+  LLM_DAILY_BUDGET_USD: usdSetting('10.00'),
   LLM_ERROR_RATE_ALERT_PERCENT: int(5, 1, 100),
   ALERT_CHECK_INTERVAL_SECONDS: int(300, 5, 86_400),
   ALERT_WEBHOOK_URL: url(['http:', 'https:']),

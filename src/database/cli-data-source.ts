@@ -4,9 +4,9 @@
  */
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { loadConfig } from '../config/config.loader.js';
-import { loadDotEnv } from '../config/dotenv.js';
-import { projectRoot } from '../common/paths/project-root.js';
+import { loadConfig } from '../config/index.js';
+import { loadDotEnv } from '../config/index.js';
+import { projectRoot } from '../common/paths/index.js';
 import { dataSourceOptions } from './data-source-options.js';
 
 loadDotEnv();

@@ -3,8 +3,8 @@
  * PostgreSQL under DATA_DIR when it is unset (the same one `npm start` uses).
  */
 import { DataSource } from 'typeorm';
-import { ConfigError, loadConfig } from '../config/config.loader.js';
-import { loadDotEnv } from '../config/dotenv.js';
+import { ConfigError, loadConfig } from '../config/index.js';
+import { loadDotEnv } from '../config/index.js';
 import { dataSourceOptions } from './data-source-options.js';
 import { resolveDatabase } from './database-url.js';
 import { seedDatabase } from './database-setup.js';

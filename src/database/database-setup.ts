@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
-import type { AppConfig } from '../config/config.loader.js';
-import { PasswordHasher } from '../core/auth/password-hasher.js';
+import type { AppConfig } from '../config/index.js';
+import { hashPassword } from '../core/index.js';
 import { dataSourceOptions } from './data-source-options.js';
 import { loadCourse, loadDemoUsers } from './seeding/content.loader.js';
 import { seed, type SeedReport } from './seeding/seeder.js';
@@ -38,10 +38,9 @@ export async function prepareDatabase(
 
 /** Content always; demo accounts never in production. */
 export async function seedDatabase(db: DataSource, production: boolean): Promise<SeedReport> {
-  const hasher = new PasswordHasher();
   return seed(db, {
     course: await loadCourse(),
     demoUsers: production ? [] : await loadDemoUsers(),
-    hashPassword: (p) => hasher.hash(p),
+    hashPassword,
   });
 }

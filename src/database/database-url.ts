@@ -1,4 +1,4 @@
-import type { AppConfig } from '../config/config.loader.js';
+import type { AppConfig } from '../config/index.js';
 
 export type ResolvedDatabase = { url: string; embedded: boolean; stop: () => Promise<void> };
 

@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import type { AppConfig } from '../config/config.loader.js';
+import type { AppConfig } from '../config/index.js';
 import { dataSourceOptions, runtimeTimeouts } from './data-source-options.js';
 
 @Module({})

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { APP_CONFIG } from '../config/app-config.module.js';
-import type { AppConfig } from '../config/config.loader.js';
+import { APP_CONFIG } from '../config/index.js';
+import type { AppConfig } from '../config/index.js';
 import { decide, DEFAULT_VARIANT, PREMIUM_FEATURES, type FlagDecision, type FlagState, type PremiumFeature, type Variant } from './feature-flags.js';
 
 /** How long an instance trusts its copy of the flags table: changes reach every instance within this. */

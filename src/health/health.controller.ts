@@ -1,8 +1,8 @@
 import { Controller, Get, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { Public } from '../common/auth/public.decorator.js';
-import { ApiRoute } from '../common/http/api-docs.js';
+import { Public } from '../common/auth/index.js';
+import { ApiRoute } from '../common/http/index.js';
 import { HealthDto } from './health.dto.js';
 import { HealthService } from './health.service.js';
 

@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
-import { LlmModule } from '../llm/llm.module.js';
+import { HealthIndicatorsModule } from '../common/health/index.js';
 import { HealthController } from './health.controller.js';
 import { HealthService } from './health.service.js';
 
-@Module({ imports: [LlmModule], controllers: [HealthController], providers: [HealthService] })
+/** /api/v1/health. It imports no feature module: the LLM layer and the queue register probes in common. */
+@Module({ imports: [HealthIndicatorsModule], controllers: [HealthController], providers: [HealthService] })
 export class HealthModule {}

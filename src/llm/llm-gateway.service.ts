@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
-import { AppMetrics } from '../common/metrics/metrics.js';
-import { APP_CONFIG } from '../config/app-config.module.js';
-import type { AppConfig } from '../config/config.loader.js';
-import type { PriceSource } from '../usage/llm-usage-log.entity.js';
-import { UsageLogService } from '../usage/usage-log.service.js';
+import { AppMetrics } from '../common/metrics/index.js';
+import { APP_CONFIG } from '../config/index.js';
+import type { AppConfig } from '../config/index.js';
+import type { PriceSource } from '../usage/index.js';
+import { UsageLogService } from '../usage/index.js';
 import type {
   AdapterResponse,
   BillingContext,
@@ -18,7 +18,8 @@ import type {
 import { LlmError } from './llm.errors.js';
 import { LLM_ADAPTER } from './llm.tokens.js';
 import { modelFor } from './models/model-selection.js';
-import { computeCost, microUsdToDecimal, type TokenUsage } from './pricing/cost-calculator.js';
+import { formatUsd } from '../common/money/index.js';
+import { computeCost, type TokenUsage } from './pricing/cost-calculator.js';
 import { assertNoIdentity } from './privacy.js';
 import { LlmPolicies } from './resilience/llm-policies.js';
 
@@ -165,7 +166,7 @@ export class LlmGateway implements LlmClient {
       cacheReadTokens: usage.cacheReadTokens,
       cacheWrite5mTokens: usage.cacheWrite5mTokens,
       cacheWrite1hTokens: usage.cacheWrite1hTokens,
-      costUsd: microUsdToDecimal(cost.microUsd),
+      costUsd: formatUsd(cost.microUsd),
       priceSource: cost.priced,
       latencyMs: performance.now() - since,
       requestId: billing.requestId ?? null,

@@ -1,7 +1,8 @@
 import { Inject, Logger, Module, type OnModuleInit } from '@nestjs/common';
-import { APP_CONFIG } from '../config/app-config.module.js';
-import type { AppConfig } from '../config/config.loader.js';
-import { UsageModule } from '../usage/usage.module.js';
+import { HealthIndicators, HealthIndicatorsModule } from '../common/health/index.js';
+import { APP_CONFIG } from '../config/index.js';
+import type { AppConfig } from '../config/index.js';
+import { UsageModule } from '../usage/index.js';
 import { AnthropicAdapter } from './adapters/anthropic.adapter.js';
 import { OpenAiCompatibleAdapter } from './adapters/openai-compatible.adapter.js';
 import { RulesAdapter } from './adapters/rules.adapter.js';
@@ -25,7 +26,7 @@ export function createAdapter(config: AppConfig): LlmAdapter {
  * that import LlmModule can reach the model, and Core never does.
  */
 @Module({
-  imports: [UsageModule],
+  imports: [UsageModule, HealthIndicatorsModule],
   providers: [
     { provide: LLM_ADAPTER, inject: [APP_CONFIG], useFactory: createAdapter },
     {
@@ -36,7 +37,7 @@ export function createAdapter(config: AppConfig): LlmAdapter {
     LlmGateway,
     { provide: LLM_CLIENT, useExisting: LlmGateway },
   ],
-  // The gateway itself only for operational reads (health, metrics): circuit states, occupancy.
+  // The gateway itself only for operational reads (metrics): circuit states, occupancy.
   exports: [LLM_CLIENT, LlmGateway],
 })
 export class LlmModule implements OnModuleInit {
@@ -45,10 +46,21 @@ export class LlmModule implements OnModuleInit {
   constructor(
     private readonly gateway: LlmGateway,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly health: HealthIndicators,
   ) {}
 
   /** Says at boot which provider answers, and warns of models that are unpriced or retiring. */
   onModuleInit(): void {
+    // Health reads the LLM state through this probe: down while any provider:model circuit is open.
+    this.health.register('llm', {
+      roundTrip: false,
+      probe: () => {
+        const open = Object.entries(this.gateway.stats().circuits)
+          .filter(([, state]) => state === 'open' || state === 'isolated')
+          .map(([circuit]) => circuit);
+        return Promise.resolve({ up: open.length === 0, details: { provider: this.gateway.provider, open_circuits: open } });
+      },
+    });
     this.logger.log(`LLM provider: ${this.gateway.provider}`);
     if (this.gateway.provider === 'rules') return;
     for (const warning of modelWarnings(this.config, new Date())) this.logger.warn(warning);

@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ApiException } from '../common/errors/api.exception.js';
+import { ApiException } from '../common/errors/index.js';
 
 /**
  * Aborts when the client closes the connection before its response is sent, so a premium

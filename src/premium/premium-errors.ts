@@ -1,6 +1,6 @@
-import { ApiException } from '../common/errors/api.exception.js';
-import type { LlmError } from '../llm/llm.errors.js';
-import type { QuotaStatus } from '../usage/quota/quota.service.js';
+import { ApiException } from '../common/errors/index.js';
+import type { LlmError } from '../llm/index.js';
+import type { QuotaStatus } from '../usage/index.js';
 
 export function quotaExceeded(status: QuotaStatus): ApiException {
   return new ApiException('RATE_LIMIT_EXCEEDED', `Monthly ${status.feature.replace('_', ' ')} quota used up`, {

@@ -1,8 +1,9 @@
 import { Module } from '@nestjs/common';
-import { CoreModule } from '../core/core.module.js';
-import { FeatureFlagsModule } from '../flags/feature-flags.module.js';
-import { LlmModule } from '../llm/llm.module.js';
-import { UsageModule } from '../usage/usage.module.js';
+import { HealthIndicatorsModule } from '../common/health/index.js';
+import { CoreModule } from '../core/index.js';
+import { FeatureFlagsModule } from '../flags/index.js';
+import { LlmModule } from '../llm/index.js';
+import { UsageModule } from '../usage/index.js';
 import { AdaptivePathController } from './adaptive/adaptive-path.controller.js';
 import { AdaptivePathService } from './adaptive/adaptive-path.service.js';
 import { AdaptivePathsRepository } from './adaptive/adaptive-paths.repository.js';
@@ -16,7 +17,7 @@ import { QuotaController } from './quota/quota.controller.js';
 
 /** Phase 2 student features (v2 routes): gated, flagged, quota-limited, cached. */
 @Module({
-  imports: [CoreModule, LlmModule, UsageModule, FeatureFlagsModule],
+  imports: [CoreModule, LlmModule, UsageModule, FeatureFlagsModule, HealthIndicatorsModule],
   controllers: [AdaptivePathController, QuotaController, AssessmentsController],
   providers: [
     PremiumGuard,

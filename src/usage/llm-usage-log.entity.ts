@@ -1,5 +1,5 @@
 import { Check, Column, CreateDateColumn, DeleteDateColumn, Entity, ForeignKey, Index, PrimaryGeneratedColumn } from 'typeorm';
-import { Student } from '../core/students/student.entity.js';
+import { Student } from '../core/index.js';
 
 export type UsageOutcome = 'success' | 'error' | 'timeout' | 'rejected' | 'fallback';
 export type PriceSource = 'listed' | 'fallback' | 'none';

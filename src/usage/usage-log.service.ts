@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { AppMetrics } from '../common/metrics/metrics.js';
+import { AppMetrics } from '../common/metrics/index.js';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { isDatabaseUnavailable } from '../common/errors/database-unavailable.js';
-import { APP_CONFIG } from '../config/app-config.module.js';
-import type { AppConfig } from '../config/config.loader.js';
+import { isDatabaseUnavailable } from '../common/errors/index.js';
+import { APP_CONFIG } from '../config/index.js';
+import type { AppConfig } from '../config/index.js';
 import type { PriceSource, UsageOutcome } from './llm-usage-log.entity.js';
 import { UsageJournal } from './usage-journal.js';
 

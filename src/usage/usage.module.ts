@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { RedisModule } from '../common/redis/redis.module.js';
+import { RedisModule } from '../common/redis/index.js';
 import { LlmUsageLog } from './llm-usage-log.entity.js';
 import { QuotaHoldSweeper } from './quota/quota-hold-sweeper.js';
 import { QuotaService } from './quota/quota.service.js';

@@ -7,10 +7,9 @@ import { AlertsModule } from '../../src/admin/alerts/alerts.module.js';
 import { AlertsService } from '../../src/admin/alerts/alerts.service.js';
 import { AppConfigModule } from '../../src/config/app-config.module.js';
 import { loadConfig } from '../../src/config/config.loader.js';
-import { prepareDatabase } from '../../src/database/database-setup.js';
 import { DatabaseModule } from '../../src/database/database.module.js';
 import { DEMO, TEST_JWT_SECRET } from '../support/test-app.js';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { createSeededTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { closedPort, startSmtpReceiver, startWebhookReceiver, type SmtpReceiver, type WebhookReceiver } from './alert-receivers.js';
 
 /** Every evaluation is pinned to this instant: mid-month, mid-day, half past the hour (UTC). */
@@ -120,9 +119,7 @@ describe('LLM alerts (AlertsModule on a real database, SMTP server and webhook)'
       startSmtpReceiver({ user: SMTP_USER, pass: SMTP_PASS }),
       startWebhookReceiver(),
     ]);
-    db = await createTestDatabase();
-    const setup = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', JWT_SECRET_KEY: TEST_JWT_SECRET, DATABASE_URL: db.url });
-    await prepareDatabase(db.url, setup);
+    db = await createSeededTestDatabase();
     pool = new pg.Pool({ connectionString: db.url, max: 2 });
     const ids = async (email: string) =>
       ((await pool.query('SELECT student_id FROM students WHERE lower(email) = lower($1)', [email])).rows[0] as { student_id: string })

@@ -1,8 +1,10 @@
 import { DataSource } from 'typeorm';
-import { seedDemoUsage } from '../../src/admin/demo/demo-usage.js';
+import { seedDemoUsage, type DemoPricer } from '../../src/admin/demo/demo-usage.js';
+import { computeCost } from '../../src/llm/pricing/cost-calculator.js';
 import { DEMO, startTestApp, type TestApp } from '../support/test-app.js';
 
 const micro = (usd: number) => Math.round(usd * 1_000_000);
+const price: DemoPricer = (model, tokens, at) => computeCost(model, tokens, { at }).microUsd;
 
 describe('a simulated month of usage (npm run demo:usage)', () => {
   let t: TestApp;
@@ -12,7 +14,7 @@ describe('a simulated month of usage (npm run demo:usage)', () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    seeded = await seedDemoUsage(t.app.get(DataSource));
+    seeded = await seedDemoUsage(t.app.get(DataSource), price);
     admin = await t.login(DEMO.admin.email, DEMO.admin.password);
     const today = new Date();
     range.end_date = today.toISOString().slice(0, 10);
@@ -44,7 +46,7 @@ describe('a simulated month of usage (npm run demo:usage)', () => {
   });
 
   it('is idempotent: running it again replaces its own rows', async () => {
-    const again = await seedDemoUsage(t.app.get(DataSource));
+    const again = await seedDemoUsage(t.app.get(DataSource), price);
     expect(again.costMicro).toBe(seeded.costMicro);
     const body = (await t.http.get('/api/v2/admin/costs').query(range).set('authorization', admin).expect(200)).body;
     expect(micro(body.total_cost_usd)).toBe(seeded.costMicro);

@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { withDatabase } from '../support/database-server.js';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { createSeededTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { waitFor } from './support/processes.js';
 import { TcpProxy } from './support/tcp-proxy.js';
@@ -14,7 +14,7 @@ describe('a PostgreSQL outage, through a proxy the test cuts and restores', () =
   let auth = '';
 
   beforeAll(async () => {
-    db = await createTestDatabase();
+    db = await createSeededTestDatabase();
     const real = new URL(db.url);
     proxy = await TcpProxy.start({ host: real.hostname, port: Number(real.port || 5432) });
     const viaProxy = new URL(db.url);

@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline';
 import { FakeAnthropicServer } from '../fakes/fake-anthropic.server.js';
 import { withDatabase } from '../support/database-server.js';
 import { DEMO, TEST_JWT_SECRET, startTestApp, type TestApp } from '../support/test-app.js';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { createSeededTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { kill, waitFor } from './support/processes.js';
 import { premiumStudent, providerCallRows, startProxiedApp, unitsUsed, type ProxiedApp } from './support/proxied-app.js';
 import { TcpProxy } from './support/tcp-proxy.js';
@@ -129,7 +129,7 @@ describe('a server SIGKILLed while PostgreSQL is away, with a model call made', 
   const log: { msg?: string; url?: string }[] = [];
 
   beforeAll(async () => {
-    db = await createTestDatabase();
+    db = await createSeededTestDatabase();
     const real = new URL(db.url);
     proxy = await TcpProxy.start({ host: real.hostname, port: Number(real.port || 5432) });
     const proxied = new URL(db.url);

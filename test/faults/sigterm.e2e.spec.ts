@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import pg from 'pg';
 import { FakeAnthropicServer } from '../fakes/fake-anthropic.server.js';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { createSeededTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { DEMO, TEST_JWT_SECRET } from '../support/test-app.js';
 import { accepts, exited, kill, waitFor } from './support/processes.js';
 
@@ -17,7 +17,7 @@ describe('SIGTERM with requests in flight', () => {
   const log: { msg?: string; url?: string }[] = [];
 
   beforeAll(async () => {
-    db = await createTestDatabase();
+    db = await createSeededTestDatabase();
     fake = await FakeAnthropicServer.start();
     server = spawn(process.execPath, ['dist/src/main.js'], {
       env: {

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { LlmGateway } from '../../src/llm/llm-gateway.service.js';
 import type { LlmRequest } from '../../src/llm/llm-client.port.js';
 import { LlmError } from '../../src/llm/llm.errors.js';
-import { computeCost, microUsdToDecimal } from '../../src/llm/pricing/cost-calculator.js';
+import { formatUsd } from '../../src/common/money/index.js';
+import { computeCost } from '../../src/llm/pricing/cost-calculator.js';
 import { asData, DATA_NOT_INSTRUCTIONS } from '../../src/llm/privacy.js';
 import { UsageLogService } from '../../src/usage/usage-log.service.js';
 import { FakeAnthropicServer } from '../fakes/fake-anthropic.server.js';
@@ -105,7 +106,7 @@ describe('the LLM port against the fake Anthropic API (real SDK)', () => {
       reference_id: 'path-1',
       request_id: 'req-abc',
       provider_request_id: expect.stringMatching(/^req_fake_/),
-      cost_usd: microUsdToDecimal(expected.microUsd),
+      cost_usd: formatUsd(expected.microUsd),
     });
     expect(row!.tokens_input + row!.cache_write_tokens + row!.cache_read_tokens).toBeGreaterThan(0);
     expect(row!.tokens_output).toBeGreaterThan(0);

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { DataSource } from 'typeorm';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { createSeededTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { DEMO, startTestApp, TEST_JWT_SECRET, type TestApp } from '../support/test-app.js';
 import { TEST_REDIS_URL } from '../support/test-redis.js';
 
@@ -201,7 +201,7 @@ describe('secrets in the logs of the running server', () => {
   const secret = `jwt-${randomBytes(24).toString('hex')}`;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
+    database = await createSeededTestDatabase();
     const env: NodeJS.ProcessEnv = {
       PATH: process.env.PATH,
       NODE_ENV: 'development',

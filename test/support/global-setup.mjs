@@ -1,4 +1,6 @@
 // Plain ESM: jest loads global setup outside its module transform. `npm test` builds dist/ first.
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { chmod, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,10 +27,46 @@ function withDatabase(url, database) {
   return u.toString();
 }
 
+const PREPARE = `
+  import { prepareDatabase } from './dist/src/database/database-setup.js';
+  await prepareDatabase(process.env.DATABASE_URL, { NODE_ENV: 'test', DATABASE_MIGRATE_ON_START: true, SEED_ON_START: true });
+`;
+
+function run(file, args, env) {
+  return new Promise((resolve, reject) => {
+    execFile(file, args, { env }, (error, stdout, stderr) =>
+      error ? reject(new Error(`${args.join(' ')} failed: ${stderr || stdout || error.message}`)) : resolve(stdout),
+    );
+  });
+}
+
+/**
+ * Migrates and seeds one template database for the run (argon2 hashing of the demo accounts
+ * included), so a test file copies it (`CREATE DATABASE ... TEMPLATE`) instead of repeating the
+ * work. PostgreSQL refuses to copy a database another session is connected to, so nothing stays
+ * connected: the setup's pool is closed, and the template then refuses connections altogether
+ * (which also keeps autovacuum out of it).
+ */
+async function createTemplate(adminUrl) {
+  const name = `cc_tpl_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+    // What startTestApp would do to a new database, once, in a process of its own: the app's
+    // modules load outside jest's module hooks there.
+    await run(process.execPath, ['--input-type=module', '-e', PREPARE], { PATH: process.env.PATH, DATABASE_URL: withDatabase(adminUrl, name) });
+    await admin.query(`ALTER DATABASE ${name} WITH IS_TEMPLATE true ALLOW_CONNECTIONS false`);
+  } finally {
+    await admin.end();
+  }
+  return name;
+}
+
 /**
  * Picks the PostgreSQL server for the whole run: DATABASE_URL when set, else the one on
  * 127.0.0.1:5432, else an embedded one in a temporary folder. Each test file then makes its own
- * database on it (test/support/test-database.ts).
+ * database on it (test/support/test-database.ts), empty or copied from the run's template.
  */
 export default async function globalSetup() {
   const given = process.env.DATABASE_URL;
@@ -48,6 +86,7 @@ export default async function globalSetup() {
     process.env.TEST_PG_ADMIN_URL = withDatabase(db.url, 'postgres');
     process.env.TEST_PG_SOURCE = 'embedded';
   }
+  process.env.TEST_PG_TEMPLATE = await createTemplate(process.env.TEST_PG_ADMIN_URL);
   process.stdout.write(`\nTests use PostgreSQL from: ${process.env.TEST_PG_SOURCE}\n`);
   // Tests pass their own configuration; nothing may fall back to the caller's DATABASE_URL.
   delete process.env.DATABASE_URL;

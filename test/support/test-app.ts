@@ -5,7 +5,7 @@ import { prepareDatabase } from '../../src/database/database-setup.js';
 import { createHttpApp } from '../../src/http-app.js';
 import { recordResponses } from './contract/contract-recorder.js';
 import { logCapture, scansLogs } from './log-scan.js';
-import { createTestDatabase, type TestDatabase } from './test-database.js';
+import { createSeededTestDatabase, createTestDatabase, type TestDatabase } from './test-database.js';
 
 export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256-000000';
 
@@ -34,25 +34,36 @@ const LENIENT_LIMITS = {
 };
 
 /**
- * The real application on a fresh database (migrated and seeded), served over real HTTP by
- * supertest. `env` overrides the test configuration.
+ * The real application on a fresh database (migrated and seeded: a copy of the run's template),
+ * served over real HTTP by supertest. `env` overrides the test configuration.
  */
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  // A second instance on the same database passes that database's DATABASE_URL; it does not own it.
-  const database: TestDatabase = env.DATABASE_URL
-    ? { url: env.DATABASE_URL, name: '', drop: () => Promise.resolve() }
-    : await createTestDatabase();
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    // The fault and security suites log everything, and their logs are scanned for secrets (log-scan.ts).
-    LOG_LEVEL: scansLogs(expect.getState().testPath) ? 'debug' : 'silent',
-    JWT_SECRET_KEY: TEST_JWT_SECRET,
-    DATABASE_URL: database.url,
-    // Suites send many requests from one address; the abuse-limit suite sets real limits.
-    ...LENIENT_LIMITS,
-    ...env,
-  });
-  await prepareDatabase(database.url, config);
+  const settings = (url?: string) =>
+    loadConfig({
+      NODE_ENV: 'test',
+      // The fault and security suites log everything, and their logs are scanned for secrets (log-scan.ts).
+      LOG_LEVEL: scansLogs(expect.getState().testPath) ? 'debug' : 'silent',
+      JWT_SECRET_KEY: TEST_JWT_SECRET,
+      ...(url && { DATABASE_URL: url }),
+      // Suites send many requests from one address; the abuse-limit suite sets real limits.
+      ...LENIENT_LIMITS,
+      ...env,
+    });
+  let database: TestDatabase;
+  let config: AppConfig;
+  if (env.DATABASE_URL) {
+    // A second instance on the same database passes that database's DATABASE_URL; it does not own it.
+    database = { url: env.DATABASE_URL, name: '', drop: () => Promise.resolve() };
+    config = settings(database.url);
+    await prepareDatabase(database.url, config);
+  } else {
+    const wanted = settings();
+    // The template is what prepareDatabase makes of a new database with migrations and seed on.
+    const prepared = wanted.DATABASE_MIGRATE_ON_START && wanted.SEED_ON_START;
+    database = prepared ? await createSeededTestDatabase() : await createTestDatabase();
+    config = settings(database.url);
+    if (!prepared) await prepareDatabase(database.url, config);
+  }
   const app = await createHttpApp(config, database.url, { logDestination: logCapture });
   await app.getHttpAdapter().getInstance().ready();
   // Every response is checked against the served OpenAPI document when the test file ends.

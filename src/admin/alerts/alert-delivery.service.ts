@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import nodemailer, { type SMTPTransportOptions, type Transporter } from 'nodemailer';
-import { APP_CONFIG } from '../../config/app-config.module.js';
-import type { AppConfig } from '../../config/config.loader.js';
+import { trimDecimal } from '../../common/money/index.js';
+import { APP_CONFIG } from '../../config/index.js';
+import type { AppConfig } from '../../config/index.js';
 import type { AlertView, AlertWebhookPayload } from './alert.types.js';
 
 export type DeliveryResult = { emailed: boolean; webhooked: boolean };
@@ -238,12 +239,4 @@ export function alertEmailText(alert: AlertView): string {
 function describeAlert(alert: AlertView): string {
   const who = alert.student_id ? `student ${alert.student_id}` : alert.subject;
   return `${alert.type} for ${who} in ${alert.period}: observed ${alert.observed} vs threshold ${alert.threshold}`;
-}
-
-/** "0.500000" -> "0.50" (minDecimals 2), "12.500000" -> "12.5" (minDecimals 0). String work: exact. */
-export function trimDecimal(text: string, minDecimals: number): string {
-  const [whole = '0', fraction = ''] = text.split('.');
-  let trimmed = fraction.replace(/0+$/, '');
-  if (trimmed.length < minDecimals) trimmed = trimmed.padEnd(minDecimals, '0');
-  return trimmed ? `${whole}.${trimmed}` : whole;
 }

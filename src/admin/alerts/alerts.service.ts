@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { APP_CONFIG } from '../../config/app-config.module.js';
-import type { AppConfig } from '../../config/config.loader.js';
-import { microUsdToDecimal } from '../../llm/pricing/cost-calculator.js';
+import { APP_CONFIG } from '../../config/index.js';
+import type { AppConfig } from '../../config/index.js';
+import { formatUsd } from '../../common/money/index.js';
 import { AlertDeliveryService } from './alert-delivery.service.js';
 import { GLOBAL_SUBJECT, toAlertView, type AlertRow, type AlertView, type RaisedAlert } from './alert.types.js';
 
@@ -107,10 +107,10 @@ export class AlertsService {
     const rows: AlertRow[] = await this.db.query(EVALUATE_SQL, [
       p.monthStart,
       p.month,
-      microUsdToDecimal(this.config.LLM_COST_ALERT_THRESHOLD),
+      formatUsd(this.config.LLM_COST_ALERT_THRESHOLD),
       p.dayStart,
       p.day,
-      microUsdToDecimal(this.config.LLM_DAILY_BUDGET_USD),
+      formatUsd(this.config.LLM_DAILY_BUDGET_USD),
       p.windowStart,
       p.hour,
       at.toISOString(),

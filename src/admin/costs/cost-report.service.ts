@@ -2,8 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { reportRange } from '../reporting/report-range.js';
-import { APP_CONFIG } from '../../config/app-config.module.js';
-import type { AppConfig } from '../../config/config.loader.js';
+import { sqlSumMicroUsd } from '../../common/money/index.js';
+import { APP_CONFIG } from '../../config/index.js';
+import type { AppConfig } from '../../config/index.js';
 import type { CostGroup } from './costs.dto.js';
 
 export type CostRow = {
@@ -52,7 +53,7 @@ export class CostReportService {
               ${group === 'student' ? 'max(s.full_name) AS full_name,' : ''}
               count(*) FILTER (WHERE l.outcome = 'success')::int AS total_requests,
               count(*) FILTER (WHERE l.outcome IN ('error', 'timeout'))::int AS failed_requests,
-              (coalesce(sum(l.cost_usd), 0) * 1000000)::bigint::text AS cost_micro,
+              ${sqlSumMicroUsd('l.cost_usd')} AS cost_micro,
               coalesce(sum(l.tokens_input), 0)::bigint::text AS tokens_input,
               coalesce(sum(l.tokens_output), 0)::bigint::text AS tokens_output
          FROM llm_usage_logs l
@@ -97,14 +98,4 @@ export class CostReportService {
   get thresholdMicro(): number {
     return this.config.LLM_COST_ALERT_THRESHOLD;
   }
-}
-
-/** Exact dollars from micro-dollars (a JSON number with at most six decimals). */
-export function usd(micro: number): number {
-  return micro / 1_000_000;
-}
-
-/** micro ÷ n, rounded half-up to a whole micro-dollar. */
-export function perUnit(micro: number, n: number): number {
-  return n === 0 ? 0 : Math.floor((micro * 2 + n) / (2 * n));
 }

@@ -1,10 +1,11 @@
 import { Controller, Get, Header, Query, UseGuards } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { ApiRoute } from '../../common/http/api-docs.js';
-import { microUsdToDecimal } from '../../llm/pricing/cost-calculator.js';
+import { ApiRoute } from '../../common/http/index.js';
+import { divideMicro, formatUsd } from '../../common/money/index.js';
 import { AdminGuard } from '../admin.guard.js';
-import { CostReportService, perUnit, usd, type CostReport } from './cost-report.service.js';
-import { CostQueryDto, CostReportDto } from './costs.dto.js';
+import { CostReportService, type CostReport } from './cost-report.service.js';
+import { toCostReportBody } from './cost-report.mapper.js';
+import { CostQueryDto, CostReportDto, type CostReportBody } from './costs.dto.js';
 
 @ApiTags('admin')
 @Controller('api/v2/admin/costs')
@@ -22,39 +23,10 @@ export class CostsController {
     errors: ['VALIDATION_ERROR', 'FORBIDDEN'],
   })
   @ApiOkResponse({ type: CostReportDto, description: 'The report; exactly one breakdown_by_* key, named after group_by' })
-  async report(@Query() query: CostQueryDto): Promise<Record<string, unknown>> {
+  async report(@Query() query: CostQueryDto): Promise<CostReportBody> {
     const group = query.group_by ?? 'feature';
     const r = await this.costs.report(query.start_date, query.end_date, group);
-    return {
-      period: { start_date: r.start, end_date: r.end },
-      total_cost_usd: usd(r.total.cost_micro),
-      total_requests: r.total.total_requests,
-      failed_requests: r.total.failed_requests,
-      average_cost_per_student: usd(perUnit(r.total.cost_micro, r.total.students)),
-      average_cost_per_request: usd(perUnit(r.total.cost_micro, r.total.total_requests)),
-      tokens_input: r.total.tokens_input,
-      tokens_output: r.total.tokens_output,
-      threshold_usd: usd(this.costs.thresholdMicro),
-      [`breakdown_by_${group}`]: r.rows.map((row) => ({
-        [group]: row.key,
-        ...(group === 'student' && { full_name: row.full_name ?? null }),
-        total_requests: row.total_requests,
-        failed_requests: row.failed_requests,
-        total_cost_usd: usd(row.cost_micro),
-        average_cost_per_request: usd(perUnit(row.cost_micro, row.total_requests)),
-        tokens_input: row.tokens_input,
-        tokens_output: row.tokens_output,
-      })),
-      alerts: r.alerts.map((a) => ({
-        type: a.type,
-        level: a.level,
-        student_id: a.student_id,
-        cost_usd: Number(a.observed),
-        threshold_usd: Number(a.threshold),
-        period: a.period,
-        created_at: a.created_at.toISOString(),
-      })),
-    };
+    return toCostReportBody(r, this.costs.thresholdMicro);
   }
 
   @Get('export')
@@ -97,8 +69,8 @@ export function toCsv(r: CostReport): string {
       ...(r.group === 'student' ? [row.full_name ?? ''] : []),
       row.total_requests,
       row.failed_requests,
-      microUsdToDecimal(row.cost_micro),
-      microUsdToDecimal(perUnit(row.cost_micro, row.total_requests)),
+      formatUsd(row.cost_micro),
+      formatUsd(divideMicro(row.cost_micro, row.total_requests)),
       row.tokens_input,
       row.tokens_output,
     ]

@@ -54,8 +54,16 @@ export class CostAlertDto {
   @ApiProperty({ example: 'COST_THRESHOLD_EXCEEDED' }) type!: string;
   @ApiProperty({ example: 'alert', enum: ['warning', 'alert'] }) level!: string;
   @ApiProperty({ type: String, nullable: true, example: 'abc12345-6789-0abc-def1-234567890abc' }) student_id!: string | null;
-  @ApiProperty({ example: 0.67 }) cost_usd!: number;
-  @ApiProperty({ example: 0.5 }) threshold_usd!: number;
+  @ApiProperty({
+    example: 0.67,
+    description: 'The observed value: dollars for the cost alerts. For ERROR_RATE_HIGH it holds the rate (kept for existing clients); read error_rate_percent',
+  })
+  cost_usd!: number;
+  @ApiProperty({ example: 0.5, description: 'The threshold, in the same unit as cost_usd' }) threshold_usd!: number;
+  @ApiProperty({ type: Number, nullable: true, example: null, description: 'ERROR_RATE_HIGH only: percent of LLM call attempts that failed; null for cost alerts' })
+  error_rate_percent!: number | null;
+  @ApiProperty({ type: Number, nullable: true, example: null, description: 'ERROR_RATE_HIGH only: LLM_ERROR_RATE_ALERT_PERCENT; null for cost alerts' })
+  error_rate_threshold_percent!: number | null;
   @ApiProperty({ example: '2026-11' }) period!: string;
   @ApiProperty({ example: '2026-11-22T09:00:00.000Z' }) created_at!: string;
 }
@@ -81,3 +89,10 @@ export class CostReportDto {
   @ApiPropertyOptional({ type: [DayCostRowDto], description: 'With group_by=day' }) breakdown_by_day?: DayCostRowDto[];
   @ApiProperty({ type: [CostAlertDto] }) alerts!: CostAlertDto[];
 }
+
+type Breakdown = `breakdown_by_${CostGroup}`;
+/** One breakdown row: the figures, and the group value under the group's name. */
+export type CostRowBody = Omit<FeatureCostRowDto, 'feature'> & Partial<Record<CostGroup, string | null>> & { full_name?: string | null };
+
+/** The JSON body of GET /api/v2/admin/costs: the breakdown is named after group_by. */
+export type CostReportBody = Omit<CostReportDto, Breakdown> & { [K in Breakdown]?: CostRowBody[] };

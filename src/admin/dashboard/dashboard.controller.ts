@@ -4,9 +4,9 @@ import { dirname, extname, join } from 'node:path';
 import { Controller, Get, Param, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { Public } from '../../common/auth/public.decorator.js';
-import { ApiException } from '../../common/errors/api.exception.js';
-import { projectRoot } from '../../common/paths/project-root.js';
+import { Public } from '../../common/auth/index.js';
+import { ApiException } from '../../common/errors/index.js';
+import { projectRoot } from '../../common/paths/index.js';
 
 /** The page may load its own scripts, styles and API answers, and nothing else: no inline code. */
 export const DASHBOARD_CSP = [

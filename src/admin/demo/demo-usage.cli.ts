@@ -1,10 +1,11 @@
 /** `npm run demo:usage`: writes a simulated month of premium usage (see demo-usage.ts). */
 import { DataSource } from 'typeorm';
-import { loadConfig } from '../../config/config.loader.js';
-import { loadDotEnv } from '../../config/dotenv.js';
-import { dataSourceOptions } from '../../database/data-source-options.js';
-import { resolveDatabase } from '../../database/database-url.js';
-import { microUsdToDecimal } from '../../llm/pricing/cost-calculator.js';
+import { loadConfig } from '../../config/index.js';
+import { loadDotEnv } from '../../config/index.js';
+import { dataSourceOptions } from '../../database/index.js';
+import { resolveDatabase } from '../../database/index.js';
+import { formatUsd } from '../../common/money/index.js';
+import { computeCost } from '../../llm/index.js';
 import { DAYS, seedDemoUsage } from './demo-usage.js';
 
 async function main(): Promise<void> {
@@ -14,8 +15,8 @@ async function main(): Promise<void> {
   const database = await resolveDatabase(config, () => undefined);
   const db = await new DataSource(dataSourceOptions(database.url, 2)).initialize();
   try {
-    const r = await seedDemoUsage(db);
-    console.log(`Simulated ${DAYS} days: ${r.rows} LLM calls by ${r.students} demo students, $${microUsdToDecimal(r.costMicro)} in all.`);
+    const r = await seedDemoUsage(db, (model, tokens, at) => computeCost(model, tokens, { at }).microUsd);
+    console.log(`Simulated ${DAYS} days: ${r.rows} LLM calls by ${r.students} demo students, $${formatUsd(r.costMicro)} in all.`);
   } finally {
     await db.destroy();
     await database.stop();

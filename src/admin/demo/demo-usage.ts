@@ -5,9 +5,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { PasswordHasher } from '../../core/auth/password-hasher.js';
-import { computeCost, microUsdToDecimal } from '../../llm/pricing/cost-calculator.js';
-import { mulberry32 } from '../../common/random/mulberry32.js';
+import { formatUsd } from '../../common/money/index.js';
+import { hashPassword } from '../../core/index.js';
+import { mulberry32 } from '../../common/random/index.js';
 
 const STUDENTS = 40;
 export const DAYS = 30;
@@ -15,10 +15,13 @@ const TAG = 'demo-usage';
 
 type UsageRow = (string | number | boolean | null)[];
 
-export async function seedDemoUsage(db: DataSource, now = new Date()): Promise<{ rows: number; costMicro: number; students: number }> {
+export type DemoTokens = { inputTokens: number; outputTokens: number; cacheReadTokens: number; cacheWrite5mTokens: number; cacheWrite1hTokens: number };
+/** Micro-dollars a call with these tokens cost at `at`: the LLM layer's price list, passed in by the caller. */
+export type DemoPricer = (model: string, tokens: DemoTokens, at: Date) => number;
+
+export async function seedDemoUsage(db: DataSource, price: DemoPricer, now = new Date()): Promise<{ rows: number; costMicro: number; students: number }> {
   const random = mulberry32(20261122);
-  const hasher = new PasswordHasher();
-  const hash = await hasher.hash('demo-password');
+  const hash = await hashPassword('demo-password');
   const students: string[] = [];
   for (let i = 1; i <= STUDENTS; i++) {
     const email = `demo-${String(i).padStart(2, '0')}@example.com`;
@@ -61,11 +64,11 @@ export async function seedDemoUsage(db: DataSource, now = new Date()): Promise<{
         cacheWrite5mTokens: random() < 0.1 ? 1800 : 0,
         cacheWrite1hTokens: 0,
       };
-      const cost = computeCost(model, tokens, { at });
-      costMicro += cost.microUsd;
+      const cost = price(model, tokens, at);
+      costMicro += cost;
       usage.push([
         randomUUID(), 1, student, feature, variant, 'anthropic', model, failed ? 'error' : 'success', !failed, failed ? 'server_error' : null,
-        tokens.inputTokens, tokens.outputTokens, tokens.cacheReadTokens, tokens.cacheWrite5mTokens, microUsdToDecimal(cost.microUsd),
+        tokens.inputTokens, tokens.outputTokens, tokens.cacheReadTokens, tokens.cacheWrite5mTokens, formatUsd(cost),
         800 + Math.floor(random() * 2500), TAG, at.toISOString(),
       ]);
     }

@@ -1,9 +1,9 @@
 import { Body, Controller, Get, Param, Put, UseGuards } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import type { AuthenticatedStudent } from '../../common/auth/authenticated-student.js';
-import { CurrentStudent } from '../../common/auth/current-student.decorator.js';
-import { ApiRoute } from '../../common/http/api-docs.js';
-import type { FlagState } from '../../flags/feature-flags.js';
+import type { AuthenticatedStudent } from '../../common/auth/index.js';
+import { CurrentStudent } from '../../common/auth/index.js';
+import { ApiRoute } from '../../common/http/index.js';
+import type { FlagState } from '../../flags/index.js';
 import { AdminGuard } from '../admin.guard.js';
 import { FlagsAdminService } from './flags-admin.service.js';
 import { FlagDto, FlagListDto, FlagParamsDto, UpdateFlagDto } from './flags.dto.js';

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { ApiException } from '../../common/errors/api.exception.js';
-import type { FlagState, PremiumFeature } from '../../flags/feature-flags.js';
-import { FeatureFlagsService } from '../../flags/feature-flags.service.js';
+import { ApiException } from '../../common/errors/index.js';
+import type { FlagState, PremiumFeature } from '../../flags/index.js';
+import { FeatureFlagsService } from '../../flags/index.js';
 import type { UpdateFlagDto } from './flags.dto.js';
 
 /** Writes feature flags, each change in the audit log with who and when, in one transaction. */

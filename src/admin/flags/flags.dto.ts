@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, ValidateNested } from 'class-validator';
-import { PREMIUM_FEATURES } from '../../flags/feature-flags.js';
+import { PREMIUM_FEATURES } from '../../flags/index.js';
 
 export class FlagParamsDto {
   @ApiProperty({ enum: PREMIUM_FEATURES, example: 'adaptive_paths' })

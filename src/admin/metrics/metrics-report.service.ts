@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { PremiumRequestsService } from '../../usage/premium-requests.service.js';
+import { divideMicro, microToUsd, sqlSumMicroUsd } from '../../common/money/index.js';
+import { PremiumRequestsService } from '../../usage/index.js';
 import type { FeatureMetricsDto } from './metrics.dto.js';
 
 type Row = Record<string, string | number | null>;
@@ -35,7 +36,7 @@ export class MetricsReportService {
         `SELECT feature, coalesce(variant, 'default') AS variant,
                 count(*) FILTER (WHERE outcome IN ('success', 'error', 'timeout'))::int AS llm_calls,
                 count(*) FILTER (WHERE outcome IN ('error', 'timeout'))::int AS failed,
-                (coalesce(sum(cost_usd), 0) * 1000000)::bigint::text AS cost_micro
+                ${sqlSumMicroUsd('cost_usd')} AS cost_micro
            FROM llm_usage_logs WHERE deleted_at IS NULL AND created_at >= $1 AND created_at < $2
           GROUP BY 1, 2`,
         [from, to],
@@ -73,8 +74,8 @@ export class MetricsReportService {
           p95: req?.p95 === null || req?.p95 === undefined ? null : Math.round(Number(req.p95)),
         },
         error_rate: ratio(Number(call?.failed ?? 0), llmCalls),
-        cost_usd: costMicro / 1_000_000,
-        cost_per_request: requestsN === 0 ? null : Math.round(costMicro / requestsN) / 1_000_000,
+        cost_usd: microToUsd(costMicro),
+        cost_per_request: requestsN === 0 ? null : microToUsd(divideMicro(costMicro, requestsN)),
         completion_rate: done ? ratio(Number(done.completed), Number(done.paths)) : null,
       };
     });

@@ -1,12 +1,12 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Controller, Get, Header, Headers, Inject, Query, UseGuards } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { Public } from '../../common/auth/public.decorator.js';
-import { ApiException } from '../../common/errors/api.exception.js';
-import { ApiRoute } from '../../common/http/api-docs.js';
-import { AppMetrics } from '../../common/metrics/metrics.js';
-import { APP_CONFIG } from '../../config/app-config.module.js';
-import type { AppConfig } from '../../config/config.loader.js';
+import { Public } from '../../common/auth/index.js';
+import { ApiException } from '../../common/errors/index.js';
+import { ApiRoute } from '../../common/http/index.js';
+import { AppMetrics } from '../../common/metrics/index.js';
+import { APP_CONFIG } from '../../config/index.js';
+import type { AppConfig } from '../../config/index.js';
 import { AdminGuard } from '../admin.guard.js';
 import { ReportRangeDto } from '../costs/costs.dto.js';
 import { reportRange } from '../reporting/report-range.js';

@@ -1,4 +1,4 @@
-import { ApiException } from '../../common/errors/api.exception.js';
+import { ApiException } from '../../common/errors/index.js';
 
 /** Three years: enough for any question an operator asks, small enough to answer quickly. */
 const MAX_DAYS = 3 * 366;

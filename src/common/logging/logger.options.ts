@@ -1,5 +1,5 @@
 import { pino, type DestinationStream, type Logger } from 'pino';
-import type { AppConfig } from '../../config/config.loader.js';
+import type { AppConfig } from '../../config/index.js';
 import { errorSerializer, scrubLogLine } from './log-scrubbing.js';
 
 /** Paths pino blanks out wherever they appear in a log line. */

@@ -1,7 +1,7 @@
 import { Global, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { Redis } from 'ioredis';
-import type { AppConfig } from '../../config/config.loader.js';
+import type { AppConfig } from '../../config/index.js';
 import { KEY_VALUE_STORE, type KeyValueStore } from '../cache/key-value-store.js';
 import { MemoryStore } from '../cache/memory-store.js';
 import { RedisStore } from '../cache/redis-store.js';

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { ApiException } from '../../common/errors/api.exception.js';
-import { HIT_COUNTER, type HitCounter } from '../../common/throttling/hit-counter.js';
-import { APP_CONFIG } from '../../config/app-config.module.js';
-import type { AppConfig } from '../../config/config.loader.js';
+import { ApiException } from '../../common/errors/index.js';
+import { HIT_COUNTER, type HitCounter } from '../../common/throttling/index.js';
+import { APP_CONFIG } from '../../config/index.js';
+import type { AppConfig } from '../../config/index.js';
 
 /**
  * Brute-force limits on the credential routes, stricter than the per-address throttle:

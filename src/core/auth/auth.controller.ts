@@ -1,9 +1,9 @@
 import { Body, Controller, Get, HttpCode, Ip, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import type { AuthenticatedStudent } from '../../common/auth/authenticated-student.js';
-import { CurrentStudent } from '../../common/auth/current-student.decorator.js';
-import { Public } from '../../common/auth/public.decorator.js';
-import { ApiRoute } from '../../common/http/api-docs.js';
+import type { AuthenticatedStudent } from '../../common/auth/index.js';
+import { CurrentStudent } from '../../common/auth/index.js';
+import { Public } from '../../common/auth/index.js';
+import { ApiRoute } from '../../common/http/index.js';
 import { LoginDto, MeResponseDto, RegisterDto, RegisterResponseDto, TokenResponseDto } from './auth.dto.js';
 import { AuthService } from './auth.service.js';
 

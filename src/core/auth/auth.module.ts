@@ -1,8 +1,8 @@
 import { Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { JwtModule } from '@nestjs/jwt';
-import { JWT_ALGORITHM } from '../../common/auth/access-tokens.js';
-import type { AppConfig } from '../../config/config.loader.js';
+import { JWT_ALGORITHM } from '../../common/auth/index.js';
+import type { AppConfig } from '../../config/index.js';
 import { StudentsModule } from '../students/students.module.js';
 import { AuthAttempts } from './auth-attempts.js';
 import { AuthController } from './auth.controller.js';

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { JwtService } from '@nestjs/jwt';
-import type { AccessTokenClaims } from '../../common/auth/authenticated-student.js';
-import { ApiException } from '../../common/errors/api.exception.js';
-import type { AppConfig } from '../../config/config.loader.js';
+import type { AccessTokenClaims } from '../../common/auth/index.js';
+import { ApiException } from '../../common/errors/index.js';
+import type { AppConfig } from '../../config/index.js';
 import type { Student } from '../students/student.entity.js';
 import { StudentsService } from '../students/students.service.js';
 import { AuthAttempts } from './auth-attempts.js';

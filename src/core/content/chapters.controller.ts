@@ -1,6 +1,6 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { ApiRoute } from '../../common/http/api-docs.js';
+import { ApiRoute } from '../../common/http/index.js';
 import { ChapterDto, ChapterListDto, ChapterParamsDto } from './chapters.dto.js';
 import { ChaptersService } from './chapters.service.js';
 

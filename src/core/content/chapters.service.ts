@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { Memo } from '../../common/cache/memo.js';
-import { ApiException } from '../../common/errors/api.exception.js';
+import { Memo } from '../../common/cache/index.js';
+import { ApiException } from '../../common/errors/index.js';
 import { Chapter } from './chapter.entity.js';
 import type { ChapterDto, ChapterSummaryDto } from './chapters.dto.js';
 

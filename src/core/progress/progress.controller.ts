@@ -1,8 +1,8 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import type { AuthenticatedStudent } from '../../common/auth/authenticated-student.js';
-import { CurrentStudent } from '../../common/auth/current-student.decorator.js';
-import { ApiRoute } from '../../common/http/api-docs.js';
+import type { AuthenticatedStudent } from '../../common/auth/index.js';
+import { CurrentStudent } from '../../common/auth/index.js';
+import { ApiRoute } from '../../common/http/index.js';
 import { ProgressDto, QuizHistoryDto, QuizHistoryQueryDto } from './progress.dto.js';
 import { ProgressService } from './progress.service.js';
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { decodeCursor, encodeCursor } from '../../common/pagination/cursor.js';
+import { decodeCursor, encodeCursor } from '../../common/pagination/index.js';
 import { QuizResultsRepository } from '../quizzes/quiz-results.repository.js';
 import type { ProgressDto, QuizHistoryDto } from './progress.dto.js';
 

@@ -1,4 +1,4 @@
-import type { FieldIssue } from '../../common/errors/api.exception.js';
+import type { FieldIssue } from '../../common/errors/index.js';
 import type { QuizQuestion } from './quiz-question.entity.js';
 
 export type GradedQuestion = {

@@ -1,8 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import type { AuthenticatedStudent } from '../../common/auth/authenticated-student.js';
-import { CurrentStudent } from '../../common/auth/current-student.decorator.js';
-import { ApiRoute } from '../../common/http/api-docs.js';
+import type { AuthenticatedStudent } from '../../common/auth/index.js';
+import { CurrentStudent } from '../../common/auth/index.js';
+import { ApiRoute } from '../../common/http/index.js';
 import { QuizDto, QuizParamsDto, QuizSubmissionResultDto, SubmitQuizDto } from './quizzes.dto.js';
 import { QuizzesService } from './quizzes.service.js';
 

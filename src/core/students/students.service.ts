@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { QueryFailedError, type Repository } from 'typeorm';
-import { ApiException } from '../../common/errors/api.exception.js';
+import { ApiException } from '../../common/errors/index.js';
 import { Student, type StudentRole, type SubscriptionTier } from './student.entity.js';
 
 export type NewStudent = {

@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { projectRoot } from '../../common/paths/project-root.js';
+import { projectRoot } from '../../common/paths/index.js';
 import { chapterFileSchema, demoUsersSchema, type ChapterContent, type DemoUser } from './content.schema.js';
 
 export const DEFAULT_SEEDS_DIR = (): string => join(projectRoot(), 'seeds');

@@ -1,4 +1,4 @@
-import type { AppConfig } from '../../config/config.loader.js';
+import type { AppConfig } from '../../config/index.js';
 import type { LlmFeature } from '../llm-client.port.js';
 
 /**

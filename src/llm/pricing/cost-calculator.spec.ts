@@ -1,7 +1,5 @@
 import {
   computeCost,
-  decimalToMicroUsd,
-  microUsdToDecimal,
   priceFor,
   usageFromAnthropic,
   type TokenUsage,
@@ -341,38 +339,5 @@ describe('usageFromAnthropic', () => {
       cache_creation: { ephemeral_5m_input_tokens: 40, ephemeral_1h_input_tokens: 60 },
     });
     expect(computeCost('claude-sonnet-5-5', u, { at: AFTER_CUT }).microUsd).toBe(563);
-  });
-});
-
-describe('micro-dollar decimal strings', () => {
-  it.each([
-    [1_234_567, '1.234567'],
-    [5, '0.000005'],
-    [0, '0.000000'],
-    [2_000_000, '2.000000'],
-    [-5, '-0.000005'],
-    [Number.MAX_SAFE_INTEGER, '9007199254.740991'],
-  ])('%i µ$ <-> "%s"', (micro, text) => {
-    expect(microUsdToDecimal(micro)).toBe(text);
-    expect(decimalToMicroUsd(text)).toBe(micro);
-  });
-
-  it('reads shorter forms as PostgreSQL may print them', () => {
-    expect(decimalToMicroUsd('1.5')).toBe(1_500_000);
-    expect(decimalToMicroUsd('42')).toBe(42_000_000);
-    expect(decimalToMicroUsd('0.1')).toBe(100_000);
-    expect(Object.is(decimalToMicroUsd('-0.000000'), 0)).toBe(true);
-  });
-
-  it.each(['1.2345678', '0.0000001', '', 'abc', '1e3', '1.', '.5', ' 1.0', '1,5', '+1', 'NaN', 'Infinity', '9007199254.740992'])(
-    'rejects %j',
-    (text) => {
-      expect(() => decimalToMicroUsd(text)).toThrow(RangeError);
-    },
-  );
-
-  it('rejects non-integer micro-dollars', () => {
-    expect(() => microUsdToDecimal(1.5)).toThrow(RangeError);
-    expect(() => microUsdToDecimal(Number.NaN)).toThrow(RangeError);
   });
 });

@@ -45,7 +45,6 @@ export type AnthropicUsage = {
   cache_creation?: { ephemeral_5m_input_tokens?: number; ephemeral_1h_input_tokens?: number } | null;
 };
 
-const MICRO_PER_USD = 1_000_000n;
 const TOKENS_PER_RATE_UNIT = 1_000_000n; // rates are per million tokens
 const PERCENT = 100n;
 
@@ -127,34 +126,6 @@ export function usageFromAnthropic(u: AnthropicUsage): TokenUsage {
     cacheWrite5mTokens,
     cacheWrite1hTokens,
   };
-}
-
-/** Integer micro-dollars as an exact dollar string for PostgreSQL numeric: 1234567 -> "1.234567". */
-export function microUsdToDecimal(micro: number): string {
-  if (!Number.isSafeInteger(micro)) {
-    throw new RangeError(`Micro-dollars must be a safe integer (got ${micro})`);
-  }
-  const abs = BigInt(Math.abs(micro));
-  const fraction = (abs % MICRO_PER_USD).toString().padStart(6, '0');
-  return `${micro < 0 ? '-' : ''}${abs / MICRO_PER_USD}.${fraction}`;
-}
-
-/** The inverse of microUsdToDecimal: "1.5" -> 1500000. Rejects anything it cannot hold exactly. */
-export function decimalToMicroUsd(text: string): number {
-  const m = /^(-?)(\d+)(?:\.(\d+))?$/.exec(text);
-  if (!m) {
-    throw new RangeError(`Not a decimal dollar amount: ${JSON.stringify(text)}`);
-  }
-  const [, sign = '', whole = '0', fraction = ''] = m;
-  if (fraction.length > 6) {
-    throw new RangeError(`More than 6 decimals cannot be held in micro-dollars: ${JSON.stringify(text)}`);
-  }
-  const abs = BigInt(whole) * MICRO_PER_USD + BigInt(fraction.padEnd(6, '0'));
-  if (abs > BigInt(Number.MAX_SAFE_INTEGER)) {
-    throw new RangeError(`Dollar amount exceeds the safe integer range of micro-dollars: ${text}`);
-  }
-  // `|| 0`: "-0.000000" must not become -0.
-  return (sign === '-' ? -Number(abs) : Number(abs)) || 0;
 }
 
 function divideHalfUp(numerator: bigint, divisor: bigint): bigint {

@@ -16,7 +16,7 @@ import {
   type BulkheadPolicy,
   type CircuitBreakerPolicy,
 } from 'cockatiel';
-import type { AppConfig } from '../../config/config.loader.js';
+import type { AppConfig } from '../../config/index.js';
 import { LlmError } from '../llm.errors.js';
 
 export type LlmPolicyOptions = {

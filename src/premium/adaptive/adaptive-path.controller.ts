@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ApiRoute } from '../../common/http/api-docs.js';
+import { ApiRoute } from '../../common/http/index.js';
 import { clientSignal } from '../client-gone.js';
 import { ForFeature } from '../gating/premium-feature.decorator.js';
 import { PremiumGuard, type PremiumRequest } from '../gating/premium.guard.js';

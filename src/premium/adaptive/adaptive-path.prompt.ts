@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { asData, DATA_NOT_INSTRUCTIONS } from '../../llm/privacy.js';
+import { asData, DATA_NOT_INSTRUCTIONS } from '../../llm/index.js';
 import { PATH_ACTIONS, type ChapterEvidence, type Recommendation } from './path-rules.js';
 
 /** The model's answer: chapter ids are an enum of the live catalog, so none can be invented. */

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import type { SqlExecutor } from '../../usage/quota/quota.service.js';
+import type { SqlExecutor } from '../../usage/index.js';
 import type { RecommendationDto } from './adaptive-path.dto.js';
 
 export type StoredPath = {

@@ -1,10 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import type { LlmClient } from '../../llm/llm-client.port.js';
-import { PremiumRequestsService } from '../../usage/premium-requests.service.js';
-import { LlmError } from '../../llm/llm.errors.js';
-import { LLM_CLIENT } from '../../llm/llm.tokens.js';
+import type { LlmClient } from '../../llm/index.js';
+import { PremiumRequestsService } from '../../usage/index.js';
+import { LlmError } from '../../llm/index.js';
+import { LLM_CLIENT } from '../../llm/index.js';
 import type { AssessmentQuestion } from './assessment-questions.repository.js';
 import { guardGrade } from './grade-guards.js';
 import { gradeProblems, graderInput, graderSchema, graderSystem, type LlmGrade } from './grader.prompt.js';

@@ -1,9 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { AuthenticatedStudent } from '../../common/auth/authenticated-student.js';
-import { CurrentStudent } from '../../common/auth/current-student.decorator.js';
-import { ApiRoute } from '../../common/http/api-docs.js';
+import type { AuthenticatedStudent } from '../../common/auth/index.js';
+import { CurrentStudent } from '../../common/auth/index.js';
+import { ApiRoute } from '../../common/http/index.js';
 import { clientSignal } from '../client-gone.js';
 import { ForFeature } from '../gating/premium-feature.decorator.js';
 import { PremiumGuard, type PremiumRequest } from '../gating/premium.guard.js';

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsString, IsUUID, Matches, MaxLength } from 'class-validator';
-import { SLUG } from '../../core/content/chapters.dto.js';
+import { SLUG } from '../../core/index.js';
 
 export class SubmitAssessmentDto {
   @ApiProperty({ example: '04-rag-q1', pattern: SLUG.source })

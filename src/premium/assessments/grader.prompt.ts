@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { asData, DATA_NOT_INSTRUCTIONS } from '../../llm/privacy.js';
+import { asData, DATA_NOT_INSTRUCTIONS } from '../../llm/index.js';
 import type { AssessmentQuestion } from './assessment-questions.repository.js';
 
 /** What the model returns; criterion ids are an enum of this rubric's ids. */

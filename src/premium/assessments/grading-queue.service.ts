@@ -1,10 +1,11 @@
 import { Inject, Injectable, Logger, Optional, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { AppMetrics } from '../../common/metrics/metrics.js';
+import { HealthIndicators } from '../../common/health/index.js';
+import { AppMetrics } from '../../common/metrics/index.js';
 import { InjectDataSource } from '@nestjs/typeorm';
 import PgBoss from 'pg-boss';
 import type { DataSource, QueryRunner } from 'typeorm';
-import { APP_CONFIG } from '../../config/app-config.module.js';
-import type { AppConfig } from '../../config/config.loader.js';
+import { APP_CONFIG } from '../../config/index.js';
+import type { AppConfig } from '../../config/index.js';
 import { AssessmentGraderService } from './assessment-grader.service.js';
 
 export const GRADING_QUEUE = 'assessment-grading';
@@ -32,6 +33,7 @@ export class GradingQueueService implements OnModuleInit, OnApplicationShutdown 
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @InjectDataSource() private readonly db: DataSource,
     private readonly grader: AssessmentGraderService,
+    health: HealthIndicators,
     @Optional() metrics?: AppMetrics,
   ) {
     const options = db.options as { url?: string };
@@ -44,6 +46,7 @@ export class GradingQueueService implements OnModuleInit, OnApplicationShutdown 
       monitorStateIntervalSeconds: config.QUEUE_MAINTENANCE_SECONDS,
     });
     this.boss.on('error', (error: Error) => this.logger.error({ err: error }, 'Queue error'));
+    health.register('queue', { roundTrip: true, probe: async () => (await this.depth(), { up: true, details: {} }) });
     metrics?.gauge('grading_queue_depth', 'Assessment grading jobs waiting', [], async (g) => {
       g.set(await this.depth().catch(() => 0));
     });

@@ -1,12 +1,12 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { AuthenticatedStudent } from '../../common/auth/authenticated-student.js';
-import { ApiException } from '../../common/errors/api.exception.js';
-import { APP_CONFIG } from '../../config/app-config.module.js';
-import type { AppConfig } from '../../config/config.loader.js';
-import { StudentsService } from '../../core/students/students.service.js';
-import type { FlagDecision, PremiumFeature } from '../../flags/feature-flags.js';
-import { FeatureFlagsService } from '../../flags/feature-flags.service.js';
+import type { AuthenticatedStudent } from '../../common/auth/index.js';
+import { ApiException } from '../../common/errors/index.js';
+import { APP_CONFIG } from '../../config/index.js';
+import type { AppConfig } from '../../config/index.js';
+import { StudentsService } from '../../core/index.js';
+import type { FlagDecision, PremiumFeature } from '../../flags/index.js';
+import { FeatureFlagsService } from '../../flags/index.js';
 import { PREMIUM_FEATURE } from './premium-feature.decorator.js';
 
 export type PremiumRequest = { user: AuthenticatedStudent; flag?: FlagDecision };

@@ -1,9 +1,9 @@
 import { Controller, Get, UseGuards } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import type { AuthenticatedStudent } from '../../common/auth/authenticated-student.js';
-import { CurrentStudent } from '../../common/auth/current-student.decorator.js';
-import { ApiRoute } from '../../common/http/api-docs.js';
-import { QuotaService } from '../../usage/quota/quota.service.js';
+import type { AuthenticatedStudent } from '../../common/auth/index.js';
+import { CurrentStudent } from '../../common/auth/index.js';
+import { ApiRoute } from '../../common/http/index.js';
+import { QuotaService } from '../../usage/index.js';
 import { PremiumGuard } from '../gating/premium.guard.js';
 import { QuotaDto } from './quota.dto.js';
 

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
-import { AppMetrics } from '../../common/metrics/metrics.js';
+import { AppMetrics } from '../../common/metrics/index.js';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { KEY_VALUE_STORE, type KeyValueStore } from '../../common/cache/key-value-store.js';
-import { APP_CONFIG } from '../../config/app-config.module.js';
-import type { AppConfig } from '../../config/config.loader.js';
-import type { PremiumFeature } from '../../flags/feature-flags.js';
+import { KEY_VALUE_STORE, type KeyValueStore } from '../../common/cache/index.js';
+import { APP_CONFIG } from '../../config/index.js';
+import type { AppConfig } from '../../config/index.js';
+import type { PremiumFeature } from '../../flags/index.js';
 import { periodOf, resetsAt } from './quota-period.js';
 
 export type QuotaStatus = { feature: PremiumFeature; used: number; limit: number; period: string; resets_at: string };

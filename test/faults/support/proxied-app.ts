@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { withDatabase } from '../../support/database-server.js';
-import { createTestDatabase, type TestDatabase } from '../../support/test-database.js';
+import { createSeededTestDatabase, type TestDatabase } from '../../support/test-database.js';
 import { startTestApp, type TestApp } from '../../support/test-app.js';
 import { TcpProxy } from './tcp-proxy.js';
 
@@ -16,7 +16,7 @@ export type ProxiedApp = {
 
 /** The real app on a fresh database that it reaches only through a proxy the test controls. */
 export async function startProxiedApp(env: Record<string, string> = {}): Promise<ProxiedApp> {
-  const db = await createTestDatabase();
+  const db = await createSeededTestDatabase();
   const real = new URL(db.url);
   const proxy = await TcpProxy.start({ host: real.hostname, port: Number(real.port || 5432) });
   const viaProxy = new URL(db.url);

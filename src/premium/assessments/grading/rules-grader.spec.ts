@@ -162,8 +162,22 @@ describe('gradeWithRules', () => {
     expect(grade(EXCELLENT, { ...base, rubric: structuredClone(rubric) })).toEqual(first);
   });
 
-  it('compiles a rubric once and reuses it', () => {
-    expect(compileRubric(rubric)).toBe(compileRubric(rubric));
+  it('compiles a rubric once per rubric object: a later edit to the same object is not seen, a new object is', () => {
+    const own: RubricCriterion[] = [
+      { criterion_id: 'c', description: 'Names the pigment', max_score: 2, key_concepts: [{ concept: 'chlorophyll', synonyms: [] }] },
+    ];
+    const input = { question: 'What makes leaves green?', referenceAnswer: 'Chlorophyll.', maxScore: 2, rubric: own };
+    const answer = 'The pigment carotene.';
+    expect(compileRubric(own).criteria[0]?.concepts).toHaveLength(1);
+    expect(grade(answer, input).score).toBe(0);
+    own[0]!.key_concepts.push({ concept: 'carotene', synonyms: [] });
+    // Reused: the compiled form of the first call, which knew only chlorophyll.
+    expect(compileRubric(own).criteria[0]?.concepts).toHaveLength(1);
+    expect(grade(answer, input).score).toBe(0);
+    // An equal rubric that is another object is compiled afresh and sees carotene.
+    const copy = structuredClone(own);
+    expect(compileRubric(copy).criteria[0]?.concepts).toHaveLength(2);
+    expect(grade(answer, { ...input, rubric: copy }).score).toBeGreaterThan(0);
   });
 
   it('derives a rubric from the reference answer when none is given', () => {

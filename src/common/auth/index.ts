@@ -1,0 +1,6 @@
+/** Public API of common/auth: the global auth guard's module, the route decorators, token claims. */
+export { JWT_ALGORITHM } from './access-tokens.js';
+export { AuthCommonModule } from './auth-common.module.js';
+export type { AccessTokenClaims, AuthenticatedStudent } from './authenticated-student.js';
+export { CurrentStudent } from './current-student.decorator.js';
+export { Public } from './public.decorator.js';

@@ -1,0 +1,8 @@
+/** Public API of Core (v1): its module, the services other modules may call, and the password policy. */
+export { hashPassword } from './auth/password-hasher.js';
+export { SLUG } from './content/chapters.dto.js';
+export { ChaptersService } from './content/chapters.service.js';
+export { CoreModule } from './core.module.js';
+export { QuizResultsRepository } from './quizzes/quiz-results.repository.js';
+export { Student } from './students/student.entity.js';
+export { StudentsService } from './students/students.service.js';

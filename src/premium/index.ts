@@ -1,0 +1,1 @@
+export { PremiumModule } from './premium.module.js';

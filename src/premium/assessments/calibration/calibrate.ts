@@ -99,7 +99,7 @@ function trainTest(
 ): { accuracy: number | null; macro_f1: number | null; threshold: number | null } {
   const binary = (xs: readonly Scored[]) => xs.every((s) => s.human === 0 || s.human === 1);
   if (train.length === 0 || test.length === 0 || !binary(train) || !binary(test)) return { accuracy: null, macro_f1: null, threshold: null };
-  const gold = (xs: readonly Scored[]) => xs.map((s) => (s.human === 1 ? 1 : 0) as 0 | 1);
+  const gold = (xs: readonly Scored[]) => xs.map((s) => (s.human === 1 ? 1 : 0));
   const threshold = chooseThreshold(train.map(score), gold(train));
   const predicted = binarize(test.map(score), threshold);
   return { accuracy: finite(accuracy(predicted, gold(test))), macro_f1: finite(macroF1(predicted, gold(test))), threshold };

@@ -121,6 +121,16 @@ describe('gradeWithRules', () => {
       expect(grade('There is an opening in the circuit.', input).score).toBe(1);
     });
 
+    it('matches synonyms by word, not by stem', () => {
+      // "posit" shares a sense of "state" (verb); "positive" stems to "posit" too, but is no synonym.
+      const stateRubric: RubricCriterion[] = [
+        { criterion_id: 'c', description: 'Voltage', max_score: 2, key_concepts: [{ concept: 'difference', synonyms: [] }, { concept: 'states', synonyms: [] }] },
+      ];
+      const v = { question: 'What is voltage?', referenceAnswer: 'The difference in states.', maxScore: 2, rubric: stateRubric };
+      expect(grade('The difference at the positive end.', v).score).toBe(1);
+      expect(grade('The difference that they posit.', v).score).toBe(2);
+    });
+
     it('leaves a word the rubric uses itself to its own concept', () => {
       // "crack" is a WordNet synonym of "gap", but here the rubric names it as a concept of its own.
       const both: RubricCriterion[] = [

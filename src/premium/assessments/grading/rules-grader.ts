@@ -7,7 +7,7 @@ import type { CriterionScore, GradeResult, GradingInput, KeyConcept, RubricCrite
 import { findInjection, stripInjection } from './injection.js';
 import { rubricFromReference } from './rubric-from-reference.js';
 import { analyse, type Token } from './text.js';
-import { synonyms } from './wordnet.js';
+import { lemmaCandidates, synonyms } from './wordnet.js';
 
 /**
  * Knobs of the scoring, chosen by cross-validated calibration on SemEval-2013 (see calibrate.ts);
@@ -44,7 +44,11 @@ export type CompiledRubric = {
   vocabulary: Set<string>;
   /** Rubric words as written (long enough to spell-correct against) → stem. */
   spellings: Map<string, string>;
-  /** Stem of a WordNet synonym of a rubric word → that rubric word (its stem and how it is written). */
+  /**
+   * A WordNet synonym of a rubric word (a lemma, as WordNet writes it) → that rubric word (its stem
+   * and how it is written). Keyed by the word, not its stem: the stemmer joins words WordNet keeps
+   * apart ("positive" and "posit", a synonym of "state").
+   */
   synonymOf: Map<string, { stem: string; word: string }>;
 };
 
@@ -121,7 +125,7 @@ function wordnetSynonyms(criteria: CompiledCriterion[], vocabulary: Set<string>)
             // read as "not closed") already has a meaning of its own.
             const [read, ...more] = analyse(w);
             if (!read || more.length > 0 || read.neg) continue;
-            if (!vocabulary.has(read.stem) && !out.has(read.stem)) out.set(read.stem, { stem: t.stem, word: t.word });
+            if (!vocabulary.has(read.stem) && !out.has(w)) out.set(w, { stem: t.stem, word: t.word });
           }
         }
   return out;
@@ -131,7 +135,11 @@ function wordnetSynonyms(criteria: CompiledCriterion[], vocabulary: Set<string>)
 function readSynonyms(tokens: Token[], compiled: CompiledRubric, known: (stem: string) => boolean, uses: SynonymUse[]): Token[] {
   return tokens.map((t) => {
     if (known(t.stem)) return t;
-    const target = compiled.synonymOf.get(t.stem);
+    let target: { stem: string; word: string } | undefined;
+    for (const lemma of lemmaCandidates(t.word)) {
+      target = compiled.synonymOf.get(lemma);
+      if (target) break;
+    }
     if (!target) return t;
     if (!uses.some((u) => u.word === t.word && u.stem === target.stem)) uses.push({ word: t.word, as: target.word, stem: target.stem });
     return { ...t, stem: target.stem };

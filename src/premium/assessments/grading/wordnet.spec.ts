@@ -1,4 +1,4 @@
-import { synonyms } from './wordnet.js';
+import { lemmaCandidates, synonyms } from './wordnet.js';
 
 // Expected sets read off the WordNet 3.1 files by hand (index.noun/index.verb line of the word,
 // then the data line at each of its first three sense offsets).
@@ -21,5 +21,14 @@ describe('synonyms', () => {
 
   it('knows nothing of a word WordNet lacks', () => {
     expect(synonyms('xyzzy').size).toBe(0);
+  });
+});
+
+describe('lemmaCandidates', () => {
+  it('lists the forms a word may inflect, by the suffix rules, without lookups', () => {
+    expect(lemmaCandidates('batteries', 'noun')).toEqual(['batteries', 'batterie', 'battery']);
+    expect(lemmaCandidates('connected', 'verb')).toEqual(['connected', 'connecte', 'connect']);
+    expect(lemmaCandidates('positive')).toEqual(['positive']);
+    expect(lemmaCandidates('gaps')).toEqual(['gaps', 'gap']);
   });
 });

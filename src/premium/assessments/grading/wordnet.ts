@@ -23,6 +23,21 @@ const DETACHMENTS: Record<Pos, ReadonlyArray<readonly [string, string]>> = {
   adv: [],
 };
 
+/**
+ * The forms a word could be the inflection of (itself first), by WordNet's suffix rules, without
+ * looking anything up: for one part of speech, or for all of them.
+ */
+export function lemmaCandidates(word: string, pos?: Pos): string[] {
+  const out = [word];
+  for (const p of pos ? [pos] : POS)
+    for (const [suffix, ending] of DETACHMENTS[p]) {
+      if (!word.endsWith(suffix) || word.length <= suffix.length + 1) continue;
+      const base = word.slice(0, -suffix.length) + ending;
+      if (!out.includes(base)) out.push(base);
+    }
+  return out;
+}
+
 const NEWLINE = 10;
 const SPACE = 32;
 
@@ -132,13 +147,7 @@ class WordNet {
   /** The lemmas of an inflected word form, by part of speech (the form itself when it is one). */
   lemmas(word: string): [Pos, string][] {
     const out: [Pos, string][] = [];
-    for (const pos of POS) {
-      const candidates = [word];
-      for (const [suffix, ending] of DETACHMENTS[pos]) {
-        if (word.endsWith(suffix) && word.length > suffix.length + 1) candidates.push(word.slice(0, -suffix.length) + ending);
-      }
-      for (const c of new Set(candidates)) if (this.senses(c, pos).length > 0) out.push([pos, c]);
-    }
+    for (const pos of POS) for (const c of lemmaCandidates(word, pos)) if (this.senses(c, pos).length > 0) out.push([pos, c]);
     return out;
   }
 

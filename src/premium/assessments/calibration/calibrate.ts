@@ -182,13 +182,15 @@ export function reportOn(scored: readonly Scored[], split: Split): CorpusReport 
   return { ...report(measured, dev), by_corpus: byCorpus };
 }
 
-/** Grades every line with the rules grader and measures agreement with the human scores. */
-export function calibrate(lines: readonly CalibrationLine[], options: CalibrationOptions = {}): CalibrationReport {
-  const grader: GraderName = options.grader ?? 'rules';
-  const split: Split = options.split ?? 'all';
-  const { scored, answersPerSecond } = scoreLines(lines);
+function summarise(scored: readonly Scored[], answersPerSecond: number, grader: GraderName, split: Split): CalibrationReport {
   const { by_corpus, ...overall } = reportOn(scored, split);
   return { ...overall, answers_per_second: answersPerSecond, grader, split, by_corpus };
+}
+
+/** Grades every line with the rules grader and measures agreement with the human scores. */
+export function calibrate(lines: readonly CalibrationLine[], options: CalibrationOptions = {}): CalibrationReport {
+  const { scored, answersPerSecond } = scoreLines(lines);
+  return summarise(scored, answersPerSecond, options.grader ?? 'rules', options.split ?? 'all');
 }
 
 function fmt(x: number | null, digits = 3): string {
@@ -287,8 +289,7 @@ export function main(argv: readonly string[]): number {
     return 1;
   }
   const { scored, answersPerSecond } = scoreLines(lines);
-  const { by_corpus, ...overall } = reportOn(scored, args.split);
-  const result: CalibrationReport = { ...overall, answers_per_second: answersPerSecond, grader: 'rules', split: args.split, by_corpus };
+  const result = summarise(scored, answersPerSecond, 'rules', args.split);
   if (args.predictions !== undefined) {
     try {
       writeFileSync(args.predictions, scored.map((s) => JSON.stringify(s)).join('\n') + '\n');

@@ -109,7 +109,7 @@ export function compileRubric(rubric: readonly RubricCriterion[]): CompiledRubri
 }
 
 /**
- * Answer words that WordNet puts in one of the most frequent senses of a rubric word ("opening"
+ * Answer words that WordNet puts in one of the most frequent senses of a rubric word ("breach"
  * for "gap") stand for that rubric word. A stem the rubric uses itself keeps its own meaning, and
  * of two rubric words sharing a synonym the first claims it, so the mapping is deterministic.
  */

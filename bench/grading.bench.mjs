@@ -30,4 +30,4 @@ const h = calibrate('heldout');
 console.log(
   `held-out questions (n=${h.n}): Pearson ${f(h.pearson)} (baseline ${f(h.baseline.pearson)}), macro-F1 ${f(h.macro_f1)} (baseline ${f(h.baseline.macro_f1)}), threshold from the development questions`,
 );
-console.log(`rules grader: ${Math.round(r.answers_per_second)} answers/s on one core (first pass, WordNet read on first use)`);
+console.log(`rules grader: ${Math.round(r.answers_per_second)} answers/s on one core (first pass)`);

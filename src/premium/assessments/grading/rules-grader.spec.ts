@@ -96,52 +96,6 @@ describe('gradeWithRules', () => {
     expect(half.score).toBe(0);
   });
 
-  describe('WordNet synonyms', () => {
-    const gapRubric: RubricCriterion[] = [
-      { criterion_id: 'c', description: 'Why the bulb is off', max_score: 2, key_concepts: [{ concept: 'gap', synonyms: [] }, { concept: 'circuit', synonyms: [] }] },
-    ];
-    const input = { question: 'Why does the bulb not light?', referenceAnswer: 'There is a gap in the circuit.', maxScore: 2, rubric: gapRubric };
-
-    it('credits an answer word that shares a frequent WordNet sense with a rubric word, and names it', () => {
-      // "breach" is in WordNet's synset {gap, breach} (verb sense 1 of "gap")
-      const r = grade('There is a breach in the circuit.', input);
-      expect(r.score).toBe(2);
-      expect(r.criteria[0]?.comment).toBe('Covers 2 of 2 key concepts. Present: "gap" and "circuit". Read as synonyms: "breach" for "gap".');
-      expect(r.strengths).toContain('Covers the key idea "gap".');
-    });
-
-    it('keeps the polarity of the synonym: a negated synonym contradicts the concept', () => {
-      const r = grade('There is no breach in the circuit.', input);
-      expect(r.score).toBe(1);
-      expect(r.criteria[0]?.comment).toBe('Covers 1 of 2 key concepts. Present: "circuit". Contradicted: "gap".');
-    });
-
-    it('does not read a synonym that the antonym folding gives a meaning of its own', () => {
-      // "opening" shares a sense with "gap", but it is read as "not closed" (see text.ts)
-      expect(grade('There is an opening in the circuit.', input).score).toBe(1);
-    });
-
-    it('matches synonyms by word, not by stem', () => {
-      // "posit" shares a sense of "state" (verb); "positive" stems to "posit" too, but is no synonym.
-      const stateRubric: RubricCriterion[] = [
-        { criterion_id: 'c', description: 'Voltage', max_score: 2, key_concepts: [{ concept: 'difference', synonyms: [] }, { concept: 'states', synonyms: [] }] },
-      ];
-      const v = { question: 'What is voltage?', referenceAnswer: 'The difference in states.', maxScore: 2, rubric: stateRubric };
-      expect(grade('The difference at the positive end.', v).score).toBe(1);
-      expect(grade('The difference that they posit.', v).score).toBe(2);
-    });
-
-    it('leaves a word the rubric uses itself to its own concept', () => {
-      // "crack" is a WordNet synonym of "gap", but here the rubric names it as a concept of its own.
-      const both: RubricCriterion[] = [
-        { criterion_id: 'c', description: 'Damage', max_score: 2, key_concepts: [{ concept: 'gap', synonyms: [] }, { concept: 'crack', synonyms: [] }] },
-      ];
-      const r = grade('I can see a crack.', { ...input, rubric: both });
-      expect(r.score).toBe(1);
-      expect(r.criteria[0]?.comment).toBe('Covers 1 of 2 key concepts. Present: "crack". Missing: "gap".');
-    });
-  });
-
   it('does not credit a concept the answer negates, and says so', () => {
     const affirmed = grade('Embeddings are dense vectors, and words with similar meaning are close together.');
     const negated = grade('Embeddings are dense vectors, but words with similar meaning are not close together.');

@@ -1,13 +1,11 @@
 /**
  * Deterministic rules grader: scores an answer by how many of the rubric's key concepts it covers,
- * with stemming, the rubric's synonyms and WordNet's, partial credit and negation. No model, no
- * network, same input → same output (WordNet is read from local files on first use).
+ * with stemming, synonyms, partial credit and negation. No model, no I/O, same input → same output.
  */
 import type { CriterionScore, GradeResult, GradingInput, KeyConcept, RubricCriterion } from './grading.types.js';
 import { findInjection, stripInjection } from './injection.js';
 import { rubricFromReference } from './rubric-from-reference.js';
 import { analyse, type Token } from './text.js';
-import { lemmaCandidates, synonyms } from './wordnet.js';
 
 /**
  * Knobs of the scoring, chosen by cross-validated calibration on SemEval-2013 (see calibrate.ts);
@@ -30,8 +28,6 @@ export const RULES_TUNING = Object.freeze({
   offTopicMinWords: 8,
   /** Words shorter than this are not spell-corrected: short words are too close to each other. */
   minFuzzyLength: 5,
-  /** Rubric words shorter than this get no WordNet synonyms (short words are mostly function words or symbols). */
-  minSynonymLength: 3,
 });
 
 type PhraseToken = { stem: string; neg: boolean; word: string };
@@ -44,16 +40,7 @@ export type CompiledRubric = {
   vocabulary: Set<string>;
   /** Rubric words as written (long enough to spell-correct against) → stem. */
   spellings: Map<string, string>;
-  /**
-   * A WordNet synonym of a rubric word (a lemma, as WordNet writes it) → that rubric word (its stem
-   * and how it is written). Keyed by the word, not its stem: the stemmer joins words WordNet keeps
-   * apart ("positive" and "posit", a synonym of "state").
-   */
-  synonymOf: Map<string, { stem: string; word: string }>;
 };
-
-/** An answer word read as a rubric word through WordNet: `word` as written, `as` the rubric word. */
-type SynonymUse = { word: string; as: string; stem: string };
 
 type Occurrence = { pos: number; neg: boolean };
 type AnswerIndex = Map<string, Occurrence[]>;
@@ -103,47 +90,9 @@ export function compileRubric(rubric: readonly RubricCriterion[]): CompiledRubri
     }
     return { criterion, concepts };
   });
-  const compiled = { criteria, vocabulary, spellings, synonymOf: wordnetSynonyms(criteria, vocabulary) };
+  const compiled = { criteria, vocabulary, spellings };
   compiledCache.set(rubric, compiled);
   return compiled;
-}
-
-/**
- * Answer words that WordNet puts in one of the most frequent senses of a rubric word ("breach"
- * for "gap") stand for that rubric word. A stem the rubric uses itself keeps its own meaning, and
- * of two rubric words sharing a synonym the first claims it, so the mapping is deterministic.
- */
-function wordnetSynonyms(criteria: CompiledCriterion[], vocabulary: Set<string>): Map<string, { stem: string; word: string }> {
-  const out = new Map<string, { stem: string; word: string }>();
-  for (const { concepts } of criteria)
-    for (const c of concepts)
-      for (const p of c.phrases)
-        for (const t of p.tokens) {
-          if (t.word.length < RULES_TUNING.minSynonymLength || !/^[a-z]+$/.test(t.word)) continue;
-          for (const w of synonyms(t.word)) {
-            // Read the synonym as an answer word is read; one folded onto an antonym ("opening" is
-            // read as "not closed") already has a meaning of its own.
-            const [read, ...more] = analyse(w);
-            if (!read || more.length > 0 || read.neg) continue;
-            if (!vocabulary.has(read.stem) && !out.has(w)) out.set(w, { stem: t.stem, word: t.word });
-          }
-        }
-  return out;
-}
-
-/** Answer words the rubric does not know that are WordNet synonyms of rubric words take the rubric word's stem. */
-function readSynonyms(tokens: Token[], compiled: CompiledRubric, known: (stem: string) => boolean, uses: SynonymUse[]): Token[] {
-  return tokens.map((t) => {
-    if (known(t.stem)) return t;
-    let target: { stem: string; word: string } | undefined;
-    for (const lemma of lemmaCandidates(t.word)) {
-      target = compiled.synonymOf.get(lemma);
-      if (target) break;
-    }
-    if (!target) return t;
-    if (!uses.some((u) => u.word === t.word && u.stem === target.stem)) uses.push({ word: t.word, as: target.word, stem: target.stem });
-    return { ...t, stem: target.stem };
-  });
 }
 
 /** Whether a and b are within `max` edits (insert, delete, substitute, swap neighbours); small strings only. */
@@ -259,7 +208,7 @@ function quoteList(items: string[]): string {
   return `${quoted.slice(0, -1).join(', ')} and ${quoted[quoted.length - 1] ?? ''}`;
 }
 
-function criterionComment(outcomes: ConceptOutcome[], synonymsUsed: SynonymUse[]): string {
+function criterionComment(outcomes: ConceptOutcome[]): string {
   const covered = outcomes.filter((o) => o.credit >= 1).map((o) => o.concept);
   const partial = outcomes.filter((o) => o.credit > 0 && o.credit < 1).map((o) => o.concept);
   const contradicted = outcomes.filter((o) => o.contradicted).map((o) => o.concept);
@@ -270,7 +219,6 @@ function criterionComment(outcomes: ConceptOutcome[], synonymsUsed: SynonymUse[]
   if (partial.length) parts.push(`Partly present: ${quoteList(partial)}.`);
   if (contradicted.length) parts.push(`Contradicted: ${quoteList(contradicted)}.`);
   if (missing.length) parts.push(`Missing: ${quoteList(missing)}.`);
-  if (synonymsUsed.length) parts.push(`Read as synonyms: ${synonymsUsed.map((u) => `"${u.word}" for "${u.as}"`).join(', ')}.`);
   return parts.join(' ');
 }
 
@@ -334,9 +282,7 @@ export function gradeWithRules(input: GradingInput): GradeResult {
   const questionStems = contentStems(input.question);
   const referenceStems = contentStems(input.referenceAnswer);
   const known = (s: string) => compiled.vocabulary.has(s) || questionStems.has(s);
-  const synonymUses: SynonymUse[] = [];
-  const spelled = correctSpelling(analyse(injection ? stripInjection(input.answer) : input.answer), compiled, known);
-  const answer = readSynonyms(spelled, compiled, known, synonymUses);
+  const answer = correctSpelling(analyse(injection ? stripInjection(input.answer) : input.answer), compiled, known);
   const offTopic = isOffTopic(answer, (s) => known(s) || referenceStems.has(s));
   const index = indexAnswer(answer);
 
@@ -346,17 +292,12 @@ export function gradeWithRules(input: GradingInput): GradeResult {
   let anyContradiction = false;
   for (const { criterion, concepts } of compiled.criteria) {
     const outcomes = concepts.map((c) => matchConcept(c, index, questionStems));
-    // Name the WordNet readings that earned this criterion credit, so the grade says why.
-    const synonymsUsed =
-      synonymUses.length === 0
-        ? synonymUses
-        : synonymUses.filter((u) => concepts.some((c, i) => (outcomes[i]?.credit ?? 0) > 0 && c.phrases.some((p) => p.tokens.some((t) => t.stem === u.stem))));
     const score = offTopic ? 0 : scoreCriterion(criterion.max_score, outcomes);
     criteria.push({
       criterion_id: criterion.criterion_id,
       score,
       max_score: criterion.max_score,
-      comment: offTopic ? 'Off topic: the answer does not address the question, so no marks are given.' : criterionComment(outcomes, synonymsUsed),
+      comment: offTopic ? 'Off topic: the answer does not address the question, so no marks are given.' : criterionComment(outcomes),
     });
     // Name the criterion in advice only when there is more than one to tell apart.
     const where = compiled.criteria.length > 1 && criterion.description ? ` (${criterion.description})` : '';

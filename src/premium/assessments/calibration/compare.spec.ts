@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Scored } from './calibrate.js';
-import { compare, main } from './compare.js';
+import { compare, formatComparison, main, type Interval } from './compare.js';
 
 // x:2 and x:6 are held out (see split.spec.ts); x:1 and x:3 are development questions.
 const row = (qid: string, human: number, predicted: number): Scored => ({
@@ -77,6 +77,13 @@ describe('the compare command', () => {
     console.log = log;
     console.error = error;
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('keeps a space between the difference and an interval with two negative ends', () => {
+    const i: Interval = { before: 0.49, after: 0.489, difference: -0.001, low: -0.009, high: -0.002 };
+    const table = formatComparison({ n: 10, questions: 2, resamples: 100, pearson: i, spearman: i, rmse: i, macro_f1: i });
+    const pearsonRow = table.split('\n').find((l) => l.startsWith('pearson')) ?? '';
+    expect(pearsonRow.trim().split(/\s+/)).toEqual(['pearson', '0.490', '0.489', '-0.001', '[-0.009,', '-0.002]']);
   });
 
   it('reads two prediction files and prints the table and a JSON line', () => {

@@ -108,15 +108,18 @@ function readScored(file: string): Scored[] {
     .map((l) => JSON.parse(l) as Scored);
 }
 
+/** Wide enough for "[-0.123, -0.456]" plus a gap: the interval column never runs into the difference. */
+const CI_WIDTH = 20;
+
 export function formatComparison(c: Comparison): string {
   const f = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : 'n/a');
   const rows = [
     `Held-out questions: ${c.questions}, answers: ${c.n}; 95% intervals from ${c.resamples} bootstrap resamples of questions`,
-    `${'metric'.padEnd(10)}${['before', 'after', 'after-before', '95% CI'].map((h) => h.padStart(14)).join('')}`,
+    `${'metric'.padEnd(10)}${['before', 'after', 'after-before'].map((h) => h.padStart(14)).join('')}${'95% CI'.padStart(CI_WIDTH)}`,
   ];
   for (const m of METRICS) {
     const i = c[m];
-    rows.push(`${m.padEnd(10)}${[f(i.before), f(i.after), f(i.difference), `[${f(i.low)}, ${f(i.high)}]`].map((v) => v.padStart(14)).join('')}`);
+    rows.push(`${m.padEnd(10)}${[f(i.before), f(i.after), f(i.difference)].map((v) => v.padStart(14)).join('')}${`[${f(i.low)}, ${f(i.high)}]`.padStart(CI_WIDTH)}`);
   }
   return rows.join('\n');
 }

@@ -2,13 +2,17 @@
  * Calibration: how well a grader agrees with human scores, beside a lexical overlap baseline.
  *
  *   node dist/src/premium/assessments/calibration/calibrate.js FILE.jsonl [--grader rules] [--format json]
+ *     [--split all|dev|heldout] [--predictions OUT.jsonl]
  *
- * Correlations and RMSE use every answer. For 0/1 human scores, accuracy and macro-F1 come from
- * 2-fold cross-validation by question: a threshold is chosen on one half of the questions and
- * applied to the other, then the halves swap, and the two results are averaged. Thresholds are
- * never chosen on the answers they are measured on.
+ * Scores are compared as fractions of the maximum (human score / max_score against grade / max),
+ * so RMSE is in fractions of full marks. `--split` picks the questions measured (see split.ts):
+ * `all` and `dev` measure correlations and RMSE on every answer of those questions, and accuracy
+ * and macro-F1 for 0/1 human scores by 2-fold cross-validation by question (a threshold is chosen
+ * on one half of the questions and applied to the other, then the halves swap, and the two results
+ * are averaged). `heldout` measures the held-out questions only, with the threshold chosen on all
+ * development questions. Thresholds are never chosen on the answers they are measured on.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import type { GradingInput, RubricCriterion } from '../grading/grading.types.js';
@@ -17,9 +21,10 @@ import { gradeWithRules } from '../grading/rules-grader.js';
 import { CalibrationInputError, parseCalibrationLines, type CalibrationLine } from './calibration-data.js';
 import { accuracy, binarize, chooseThreshold, macroF1, pearson, rmse, spearman } from './metrics.js';
 import { overlapBaseline } from './overlap-baseline.js';
+import { fnv1a, isHeldOut, SPLITS, type Split } from './split.js';
 
 export type GraderName = 'rules';
-export type CalibrationOptions = { grader?: GraderName };
+export type CalibrationOptions = { grader?: GraderName; split?: Split };
 
 /** Metric values; null where a metric is undefined (constant series, non-binary labels, too few questions). */
 export type Agreement = {
@@ -33,13 +38,15 @@ export type CorpusReport = Agreement & { n: number; threshold: number | null; ba
 export type CalibrationReport = CorpusReport & {
   answers_per_second: number;
   grader: GraderName;
+  split: Split;
   by_corpus: Record<string, CorpusReport>;
 };
 
 /** Rubrics are graded against out of 10, so partial credit has room to show before normalising. */
 const INTERNAL_MAX_SCORE = 10;
 
-type Scored = { qid: string; corpus: string; human: number; predicted: number; baseline: number };
+/** One graded answer as fractions of full marks; written out by `--predictions`. */
+export type Scored = { qid: string; corpus: string; heldout: boolean; human: number; predicted: number; baseline: number };
 
 function finite(x: number): number | null {
   return Number.isFinite(x) ? x : null;
@@ -48,16 +55,6 @@ function finite(x: number): number | null {
 function corpusOf(qid: string): string {
   const i = qid.indexOf(':');
   return i > 0 ? qid.slice(0, i) : '(none)';
-}
-
-/** FNV-1a: a stable hash, so the question split is the same on every run and machine. */
-function fnv1a(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h;
 }
 
 /** Two halves of the questions: ordered by hash and dealt alternately, so both halves are non-empty. */
@@ -94,10 +91,25 @@ function crossValidated(
   return { accuracy: finite(avg((r) => r.accuracy)), macro_f1: finite(avg((r) => r.macroF1)), threshold: finite(avg((r) => r.threshold)) };
 }
 
-function agreement(items: readonly Scored[], score: (s: Scored) => number): Agreement & { threshold: number | null } {
+/** Accuracy and macro-F1 on `test` with the threshold chosen on `train` (other questions). */
+function trainTest(
+  train: readonly Scored[],
+  test: readonly Scored[],
+  score: (s: Scored) => number,
+): { accuracy: number | null; macro_f1: number | null; threshold: number | null } {
+  const binary = (xs: readonly Scored[]) => xs.every((s) => s.human === 0 || s.human === 1);
+  if (train.length === 0 || test.length === 0 || !binary(train) || !binary(test)) return { accuracy: null, macro_f1: null, threshold: null };
+  const gold = (xs: readonly Scored[]) => xs.map((s) => (s.human === 1 ? 1 : 0));
+  const threshold = chooseThreshold(train.map(score), gold(train));
+  const predicted = binarize(test.map(score), threshold);
+  return { accuracy: finite(accuracy(predicted, gold(test))), macro_f1: finite(macroF1(predicted, gold(test))), threshold };
+}
+
+/** Agreement on `items`; with `train`, accuracy and macro-F1 use a threshold chosen there instead of cross-validation. */
+function agreement(items: readonly Scored[], score: (s: Scored) => number, train?: readonly Scored[]): Agreement & { threshold: number | null } {
   const predicted = items.map(score);
   const human = items.map((s) => s.human);
-  const cv = crossValidated(items, score);
+  const cv = train ? trainTest(train, items, score) : crossValidated(items, score);
   return {
     pearson: finite(pearson(predicted, human)),
     spearman: finite(spearman(predicted, human)),
@@ -108,15 +120,14 @@ function agreement(items: readonly Scored[], score: (s: Scored) => number): Agre
   };
 }
 
-function report(items: readonly Scored[]): CorpusReport {
-  const grader = agreement(items, (s) => s.predicted);
-  const { threshold: _unused, ...baseline } = agreement(items, (s) => s.baseline);
+function report(items: readonly Scored[], train?: readonly Scored[]): CorpusReport {
+  const grader = agreement(items, (s) => s.predicted, train);
+  const { threshold: _unused, ...baseline } = agreement(items, (s) => s.baseline, train);
   return { n: items.length, ...grader, baseline };
 }
 
-/** Grades every line with the rules grader and measures agreement with the human scores. */
-export function calibrate(lines: readonly CalibrationLine[], options: CalibrationOptions = {}): CalibrationReport {
-  const grader: GraderName = options.grader ?? 'rules';
+/** Grades every line with the rules grader; scores as fractions of full marks, with the grader's speed. */
+export function scoreLines(lines: readonly CalibrationLine[]): { scored: Scored[]; answersPerSecond: number } {
   // One rubric object per distinct reference set, so the grader's compiled-rubric cache is used.
   const derived = new Map<string, RubricCriterion[]>();
   const inputs: GradingInput[] = lines.map((line) => {
@@ -147,22 +158,39 @@ export function calibrate(lines: readonly CalibrationLine[], options: Calibratio
     return {
       qid: line.qid,
       corpus: corpusOf(line.qid),
+      heldout: isHeldOut(line.qid),
       human: line.score / line.max_score,
       predicted: result && result.max_score > 0 ? result.score / result.max_score : 0,
       baseline: overlapBaseline(line.answer, splitAlternatives(line.reference, line.references ?? [])),
     };
   });
 
+  return { scored, answersPerSecond: seconds > 0 ? Math.round(lines.length / seconds) : 0 };
+}
+
+/** Agreement on the chosen split; `heldout` takes its thresholds from the development questions. */
+export function reportOn(scored: readonly Scored[], split: Split): CorpusReport & { by_corpus: Record<string, CorpusReport> } {
+  const measured = split === 'all' ? scored : scored.filter((s) => s.heldout === (split === 'heldout'));
+  const dev = split === 'heldout' ? scored.filter((s) => !s.heldout) : undefined;
   const byCorpus: Record<string, CorpusReport> = {};
-  for (const corpus of [...new Set(scored.map((s) => s.corpus))].sort()) {
-    byCorpus[corpus] = report(scored.filter((s) => s.corpus === corpus));
+  for (const corpus of [...new Set(measured.map((s) => s.corpus))].sort()) {
+    byCorpus[corpus] = report(
+      measured.filter((s) => s.corpus === corpus),
+      dev?.filter((s) => s.corpus === corpus),
+    );
   }
-  return {
-    ...report(scored),
-    answers_per_second: seconds > 0 ? Math.round(lines.length / seconds) : 0,
-    grader,
-    by_corpus: byCorpus,
-  };
+  return { ...report(measured, dev), by_corpus: byCorpus };
+}
+
+function summarise(scored: readonly Scored[], answersPerSecond: number, grader: GraderName, split: Split): CalibrationReport {
+  const { by_corpus, ...overall } = reportOn(scored, split);
+  return { ...overall, answers_per_second: answersPerSecond, grader, split, by_corpus };
+}
+
+/** Grades every line with the rules grader and measures agreement with the human scores. */
+export function calibrate(lines: readonly CalibrationLine[], options: CalibrationOptions = {}): CalibrationReport {
+  const { scored, answersPerSecond } = scoreLines(lines);
+  return summarise(scored, answersPerSecond, options.grader ?? 'rules', options.split ?? 'all');
 }
 
 function fmt(x: number | null, digits = 3): string {
@@ -171,7 +199,7 @@ function fmt(x: number | null, digits = 3): string {
 
 export function formatReport(r: CalibrationReport, source: string): string {
   const rows: string[] = [
-    `Calibration of the ${r.grader} grader on ${source}: ${r.n} answers`,
+    `Calibration of the ${r.grader} grader on ${source}: ${r.n} answers (${r.split === 'all' ? 'all questions' : `${r.split} questions`})`,
     `${'scope'.padEnd(32)}${['n', 'pearson', 'spearman', 'rmse', 'accuracy', 'macro-F1', 'threshold'].map((h) => h.padStart(10)).join('')}`,
   ];
   const row = (label: string, n: number, a: Agreement, threshold: number | null): string =>
@@ -183,32 +211,44 @@ export function formatReport(r: CalibrationReport, source: string): string {
     rows.push(row(`${r.grader} / ${name}`, c.n, c, c.threshold));
     rows.push(row(`overlap baseline / ${name}`, c.n, c.baseline, null));
   }
-  rows.push('accuracy and macro-F1: 2-fold cross-validation by question (threshold tuned on one half, tested on the other).');
+  rows.push(
+    r.split === 'heldout'
+      ? 'accuracy and macro-F1: threshold tuned on the development questions, tested on the held-out ones.'
+      : 'accuracy and macro-F1: 2-fold cross-validation by question (threshold tuned on one half, tested on the other).',
+  );
+  rows.push('rmse: in fractions of full marks (grade / max against human score / max).');
   rows.push(`Throughput: ${r.answers_per_second} answers/second (${r.grader} grader alone, one thread)`);
   return rows.join('\n');
 }
 
-const USAGE = 'usage: calibrate.js FILE.jsonl [--grader rules] [--format text|json]';
+const USAGE = 'usage: calibrate.js FILE.jsonl [--grader rules] [--format text|json] [--split all|dev|heldout] [--predictions OUT.jsonl]';
 
-type CliArgs = { file: string; grader: string; format: 'text' | 'json' };
+type CliArgs = { file: string; grader: string; format: 'text' | 'json'; split: Split; predictions?: string };
 
 function parseArgs(argv: readonly string[]): CliArgs | string {
   let file: string | undefined;
   let grader = 'rules';
   let format: 'text' | 'json' = 'text';
+  let split: Split = 'all';
+  let predictions: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
-    if (arg === '--grader' || arg === '--format') {
+    if (arg === '--grader' || arg === '--format' || arg === '--split' || arg === '--predictions') {
       const value = argv[++i];
       if (value === undefined) return `${arg} needs a value`;
       if (arg === '--grader') grader = value;
-      else if (value === 'json' || value === 'text') format = value;
+      else if (arg === '--predictions') predictions = value;
+      else if (arg === '--split') {
+        const known = SPLITS.find((s) => s === value);
+        if (!known) return `unknown split "${value}" (use ${SPLITS.join(', ')})`;
+        split = known;
+      } else if (value === 'json' || value === 'text') format = value;
       else return `unknown format "${value}" (use text or json)`;
     } else if (arg.startsWith('--')) return `unknown option ${arg}`;
     else if (file === undefined) file = arg;
     else return `unexpected argument ${arg}`;
   }
-  return file === undefined ? 'missing FILE.jsonl' : { file, grader, format };
+  return file === undefined ? 'missing FILE.jsonl' : { file, grader, format, split, ...(predictions === undefined ? {} : { predictions }) };
 }
 
 /** Runs the command; returns the exit code. */
@@ -248,7 +288,16 @@ export function main(argv: readonly string[]): number {
     console.error(`${args.file}: no records`);
     return 1;
   }
-  const result = calibrate(lines, { grader: 'rules' });
+  const { scored, answersPerSecond } = scoreLines(lines);
+  const result = summarise(scored, answersPerSecond, 'rules', args.split);
+  if (args.predictions !== undefined) {
+    try {
+      writeFileSync(args.predictions, scored.map((s) => JSON.stringify(s)).join('\n') + '\n');
+    } catch (error) {
+      console.error(`${args.predictions}: cannot write (${(error as Error).message})`);
+      return 1;
+    }
+  }
   console.log(formatReport(result, args.file));
   if (args.format === 'json') console.log(JSON.stringify(result));
   return 0;

@@ -25,9 +25,10 @@ export class HealthService {
       this.redis ? timed(() => this.redis!.ping(), 'redis') : Promise.resolve<CheckDto>({ status: 'up', latency_ms: 0, store: 'memory' }),
       timed(() => this.db.query(`SELECT count(*) FROM pgboss.job WHERE state IN ('created', 'retry')`)),
     ]);
-    const circuits = this.llm.stats().circuits;
+    const { circuits, auth } = this.llm.stats();
     const open = Object.entries(circuits).filter(([, state]) => state === 'open' || state === 'isolated').map(([c]) => c);
-    const llm = { status: open.length ? ('down' as const) : ('up' as const), latency_ms: 0, provider: this.llm.provider, open_circuits: open };
+    const down = open.length > 0 || auth === 'invalid';
+    const llm = { status: down ? ('down' as const) : ('up' as const), latency_ms: 0, provider: this.llm.provider, open_circuits: open, auth };
     const get = <K extends keyof AppConfig>(key: K) => this.config.get(key, { infer: true });
     return {
       status: [database, cache, queue, llm].every((c) => c.status === 'up') ? 'healthy' : 'degraded',

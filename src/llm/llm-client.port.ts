@@ -61,9 +61,14 @@ export interface LlmClient {
 /** What one provider call returns, before resilience, accounting and fallbacks. */
 export type AdapterResponse<T> = { value: T; usage: TokenUsage; providerRequestId?: string };
 
+/** The credentials check at boot: `invalid` only when the provider refused the key itself. */
+export type AuthCheck = { status: 'ok' | 'invalid' | 'unknown'; detail?: string };
+
 export interface LlmAdapter {
   readonly provider: LlmProviderName;
   /** How many SDK clients this adapter has constructed (they are made on first use). */
   readonly clientsCreated: number;
   call<T>(request: LlmRequest<T>, model: string, signal: AbortSignal): Promise<AdapterResponse<T>>;
+  /** Checks the credentials without spending tokens (absent: nothing to check). */
+  checkAuth?(signal: AbortSignal): Promise<AuthCheck>;
 }

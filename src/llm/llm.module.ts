@@ -1,6 +1,6 @@
 import { Inject, Logger, Module, type OnModuleInit } from '@nestjs/common';
 import { APP_CONFIG } from '../config/app-config.module.js';
-import type { AppConfig } from '../config/config.loader.js';
+import { ConfigError, type AppConfig } from '../config/config.loader.js';
 import { UsageModule } from '../usage/usage.module.js';
 import { AnthropicAdapter } from './adapters/anthropic.adapter.js';
 import { OpenAiCompatibleAdapter } from './adapters/openai-compatible.adapter.js';
@@ -8,15 +8,34 @@ import { RulesAdapter } from './adapters/rules.adapter.js';
 import type { LlmAdapter } from './llm-client.port.js';
 import { LlmGateway } from './llm-gateway.service.js';
 import { LLM_ADAPTER, LLM_CLIENT } from './llm.tokens.js';
+import { missingModelProblem } from './models/model-selection.js';
 import { modelWarnings } from './models/model-warnings.js';
+import { priceSettingsProblem } from './pricing/configured-price.js';
 import { LlmPolicies, policyOptions } from './resilience/llm-policies.js';
 
-/** Which provider answers: Anthropic with a key, else an OpenAI-compatible server, else rules. */
+const usageLogger = new Logger('LlmUsage');
+
+/**
+ * Which provider answers: Anthropic with a key, else an OpenAI-compatible server, else rules.
+ * A configuration that cannot be priced or has no model to call stops the boot with one line.
+ */
 export function createAdapter(config: AppConfig): LlmAdapter {
+  const priceProblem = priceSettingsProblem(config);
+  if (priceProblem) throw new ConfigError(priceProblem);
   if (config.ANTHROPIC_API_KEY) {
-    return new AnthropicAdapter({ apiKey: config.ANTHROPIC_API_KEY, baseURL: config.ANTHROPIC_BASE_URL, effort: config.LLM_EFFORT });
+    return new AnthropicAdapter({
+      apiKey: config.ANTHROPIC_API_KEY,
+      baseURL: config.ANTHROPIC_BASE_URL,
+      effort: config.LLM_EFFORT,
+      onUnknownUsageField: (field) =>
+        usageLogger.warn({ field }, `The API reported usage field "${field}", which the price list has not been checked against`),
+    });
   }
-  if (config.LLM_BASE_URL) return new OpenAiCompatibleAdapter({ baseURL: config.LLM_BASE_URL, apiKey: config.LLM_API_KEY });
+  if (config.LLM_BASE_URL) {
+    const modelProblem = missingModelProblem(config);
+    if (modelProblem) throw new ConfigError(modelProblem);
+    return new OpenAiCompatibleAdapter({ baseURL: config.LLM_BASE_URL, apiKey: config.LLM_API_KEY, maxTokensParam: config.LLM_MAX_TOKENS_PARAM });
+  }
   return new RulesAdapter();
 }
 
@@ -47,10 +66,18 @@ export class LlmModule implements OnModuleInit {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** Says at boot which provider answers, and warns of models that are unpriced or retiring. */
-  onModuleInit(): void {
+  /**
+   * Says at boot which provider answers, warns of models that are unpriced or retiring, and checks
+   * the credentials without spending tokens (a refused key is an error line; premium features
+   * serve the rules answer until the provider accepts it).
+   */
+  async onModuleInit(): Promise<void> {
     this.logger.log(`LLM provider: ${this.gateway.provider}`);
     if (this.gateway.provider === 'rules') return;
-    for (const warning of modelWarnings(this.config, new Date())) this.logger.warn(warning);
+    for (const warning of modelWarnings(this.config, new Date(), this.gateway.provider)) this.logger.warn(warning);
+    const auth = await this.gateway.checkAuth().catch(() => 'unknown' as const);
+    if (auth === 'invalid') this.logger.error('LLM credentials refused by the provider: premium features serve the rules answer (auth: invalid)');
+    else if (auth === 'ok') this.logger.log('LLM credentials accepted (auth: ok)');
+    else this.logger.warn(`LLM credentials not confirmed (auth: ${auth}); calls will tell`);
   }
 }

@@ -402,11 +402,12 @@ async function runScenario(
 
   let pending: Record<string, unknown> | null = null;
   const graderDb = {
-    query: async (sql: string) => (sql.trimStart().startsWith('SELECT') && pending ? [pending] : []),
+    query: async (sql: string) =>
+      sql.trimStart().startsWith('SELECT') && pending ? [pending] : sql.includes('RETURNING') && pending ? [{ submission_id: pending.submission_id }] : [],
     transaction: async (work: (tx: { query: (sql: string) => Promise<unknown[]> }) => Promise<boolean>) =>
       work({ query: async (sql: string) => (sql.includes('INSERT INTO assessment_feedback') ? [{ submission_id: pending?.submission_id }] : []) }),
   } as unknown as DataSource;
-  const grader = new AssessmentGraderService(graderDb, gateway, requests);
+  const grader = new AssessmentGraderService(graderDb, gateway, requests, config);
 
   const evidenceOf = (s: StudentState): ChapterEvidence[] =>
     catalog.map((c) => {

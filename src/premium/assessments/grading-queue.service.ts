@@ -4,8 +4,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import PgBoss from 'pg-boss';
 import type { DataSource, QueryRunner } from 'typeorm';
 import { APP_CONFIG } from '../../config/app-config.module.js';
-import type { AppConfig } from '../../config/config.loader.js';
-import { AssessmentGraderService } from './assessment-grader.service.js';
+import { ConfigError, type AppConfig } from '../../config/config.loader.js';
+import { AssessmentGraderService, GradingDeferred } from './assessment-grader.service.js';
+import { gradingBudgetMs, gradingBudgetProblems } from './grading-budget.js';
 
 export const GRADING_QUEUE = 'assessment-grading';
 const RETRY_LIMIT = 3;
@@ -45,6 +46,10 @@ export class GradingQueueService implements OnModuleInit, OnApplicationShutdown 
   }
 
   async onModuleInit(): Promise<void> {
+    const budget = gradingBudgetProblems(this.config);
+    if (budget.error) throw new ConfigError(budget.error);
+    for (const warning of budget.warnings) this.logger.warn(warning);
+    this.logger.log(`Grading deadline ${gradingBudgetMs(this.config)} ms, below the job timeout of ${this.config.GRADING_JOB_TIMEOUT_SECONDS} s`);
     await this.boss.start();
     await this.boss.createQueue(GRADING_QUEUE, {
       name: GRADING_QUEUE,
@@ -63,8 +68,13 @@ export class GradingQueueService implements OnModuleInit, OnApplicationShutdown 
         await Promise.all(
           jobs.map(async (job) => {
             try {
-              await this.grader.grade(job.data.submission_id);
+              await this.grader.grade(job.data.submission_id, { final: job.retryCount >= RETRY_LIMIT });
             } catch (error) {
+              if (error instanceof GradingDeferred) {
+                this.logger.warn({ submission_id: job.data.submission_id, retry: job.retryCount }, 'Grading deferred while the model is throttled');
+                await this.boss.fail(GRADING_QUEUE, job.id, { message: error.message });
+                return;
+              }
               this.logger.error({ err: error, submission_id: job.data.submission_id, retry: job.retryCount }, 'Grading failed');
               if (job.retryCount >= RETRY_LIMIT) await this.grader.markFailed(job.data.submission_id);
               await this.boss.fail(GRADING_QUEUE, job.id, { message: error instanceof Error ? error.message : 'grading failed' });

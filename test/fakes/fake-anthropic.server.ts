@@ -104,6 +104,7 @@ export class FakeAnthropicServer {
   private readonly queue: FakeMode[] = [];
   private defaultMode: FakeMode = { kind: 'ok' };
   private responders: FakeResponder[] = [];
+  private extraUsage?: (body: any) => Record<string, unknown>;
   private readonly cache: PromptCache;
   private readonly sockets = new Set<Socket>();
   /** Cancels the pending `slow` answers, so close() never waits on a timer. */
@@ -159,8 +160,14 @@ export class FakeAnthropicServer {
     this.responders.push(responder);
   }
 
+  /** Usage fields to report beside the token counts from now on (until reset), over the `usage` option. */
+  reportUsage(extra: (body: any) => Record<string, unknown>): void {
+    this.extraUsage = extra;
+  }
+
   /** Back to a fresh server: no recorded requests, queued modes, responders or cached prompts; default `ok`. */
   reset(): void {
+    this.extraUsage = undefined;
     this.requests.length = 0;
     this.queue.length = 0;
     this.defaultMode = { kind: 'ok' };
@@ -407,6 +414,7 @@ export class FakeAnthropicServer {
         inference_geo: rules?.inferenceGeo ? (typeof body.inference_geo === 'string' ? body.inference_geo : 'global') : null,
         speed: typeof body.speed === 'string' ? body.speed : 'standard',
         ...this.options.usage?.(body),
+        ...this.extraUsage?.(body),
       },
     };
   }

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import type { Server, ServerResponse } from 'node:http';
 import { createLogger } from './common/logging/logger.options.js';
 import { ConfigError, loadConfig, type AppConfig } from './config/config.loader.js';
+import { assertBootable } from './boot-checks.js';
 import { loadDotEnv } from './config/dotenv.js';
 import { prepareDatabase } from './database/database-setup.js';
 import { resolveDatabase } from './database/database-url.js';
@@ -12,7 +13,7 @@ async function main(): Promise<void> {
   loadDotEnv();
   let config: AppConfig;
   try {
-    config = loadConfig(process.env);
+    config = assertBootable(loadConfig(process.env));
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`${error.message}\n`);

@@ -4,6 +4,7 @@ import { AppModule } from './app.module.js';
 import { createLogger } from './common/logging/logger.options.js';
 import { NestPinoLogger } from './common/logging/nest-pino-logger.js';
 import { ConfigError, loadConfig } from './config/config.loader.js';
+import { assertBootable } from './boot-checks.js';
 import { loadDotEnv } from './config/dotenv.js';
 
 /**
@@ -14,7 +15,7 @@ async function main(): Promise<void> {
   loadDotEnv();
   let config;
   try {
-    config = loadConfig(process.env);
+    config = assertBootable(loadConfig(process.env));
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`${error.message}\n`);

@@ -1,6 +1,6 @@
 import { Inject, Logger, Module, type OnModuleInit } from '@nestjs/common';
 import { APP_CONFIG } from '../config/app-config.module.js';
-import { ConfigError, type AppConfig } from '../config/config.loader.js';
+import type { AppConfig } from '../config/config.loader.js';
 import { UsageModule } from '../usage/usage.module.js';
 import { AnthropicAdapter } from './adapters/anthropic.adapter.js';
 import { OpenAiCompatibleAdapter } from './adapters/openai-compatible.adapter.js';
@@ -8,20 +8,16 @@ import { RulesAdapter } from './adapters/rules.adapter.js';
 import type { LlmAdapter } from './llm-client.port.js';
 import { LlmGateway } from './llm-gateway.service.js';
 import { LLM_ADAPTER, LLM_CLIENT } from './llm.tokens.js';
-import { missingModelProblem } from './models/model-selection.js';
 import { modelWarnings } from './models/model-warnings.js';
-import { priceSettingsProblem } from './pricing/configured-price.js';
 import { LlmPolicies, policyOptions } from './resilience/llm-policies.js';
 
 const usageLogger = new Logger('LlmUsage');
 
 /**
  * Which provider answers: Anthropic with a key, else an OpenAI-compatible server, else rules.
- * A configuration that cannot be priced or has no model to call stops the boot with one line.
+ * (A configuration that cannot be priced or has no model to call is stopped at boot: boot-checks.ts.)
  */
 export function createAdapter(config: AppConfig): LlmAdapter {
-  const priceProblem = priceSettingsProblem(config);
-  if (priceProblem) throw new ConfigError(priceProblem);
   if (config.ANTHROPIC_API_KEY) {
     return new AnthropicAdapter({
       apiKey: config.ANTHROPIC_API_KEY,
@@ -32,8 +28,6 @@ export function createAdapter(config: AppConfig): LlmAdapter {
     });
   }
   if (config.LLM_BASE_URL) {
-    const modelProblem = missingModelProblem(config);
-    if (modelProblem) throw new ConfigError(modelProblem);
     return new OpenAiCompatibleAdapter({ baseURL: config.LLM_BASE_URL, apiKey: config.LLM_API_KEY, maxTokensParam: config.LLM_MAX_TOKENS_PARAM });
   }
   return new RulesAdapter();

@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import PgBoss from 'pg-boss';
 import type { DataSource, QueryRunner } from 'typeorm';
 import { APP_CONFIG } from '../../config/app-config.module.js';
-import { ConfigError, type AppConfig } from '../../config/config.loader.js';
+import type { AppConfig } from '../../config/config.loader.js';
 import { AssessmentGraderService, GradingDeferred } from './assessment-grader.service.js';
 import { gradingBudgetMs, gradingBudgetProblems } from './grading-budget.js';
 
@@ -46,9 +46,8 @@ export class GradingQueueService implements OnModuleInit, OnApplicationShutdown 
   }
 
   async onModuleInit(): Promise<void> {
-    const budget = gradingBudgetProblems(this.config);
-    if (budget.error) throw new ConfigError(budget.error);
-    for (const warning of budget.warnings) this.logger.warn(warning);
+    // An impossible budget stops the boot earlier (boot-checks.ts); here the warnings are said.
+    for (const warning of gradingBudgetProblems(this.config).warnings) this.logger.warn(warning);
     this.logger.log(`Grading deadline ${gradingBudgetMs(this.config)} ms, below the job timeout of ${this.config.GRADING_JOB_TIMEOUT_SECONDS} s`);
     await this.boss.start();
     await this.boss.createQueue(GRADING_QUEUE, {

@@ -8,6 +8,7 @@ import { UsageLogService } from '../usage/usage-log.service.js';
 import type {
   AdapterResponse,
   AuthCheck,
+  BatchItem,
   BillingContext,
   LlmAdapter,
   LlmClient,
@@ -140,6 +141,51 @@ export class LlmGateway implements LlmClient {
     }
   }
 
+  /** Whether this provider can take Message Batches. */
+  get batchCapable(): boolean {
+    return this.adapter.batches !== undefined;
+  }
+
+  /** Sends requests of one feature as a Message Batch; returns the provider's batch id. */
+  async submitBatch(items: BatchItem<unknown>[]): Promise<string> {
+    if (!this.adapter.batches || items.length === 0) throw new LlmError('invalid_request', 'This provider takes no batches');
+    const feature = items[0]!.request.feature;
+    for (const item of items) assertNoIdentity([...item.request.system, item.request.input], item.billing.studentId);
+    return this.adapter.batches.create(items, modelFor(feature, this.config));
+  }
+
+  /**
+   * A batch's results once it has ended, each priced at the batch price and logged like a call
+   * (one row per request, latency from `submittedAt`); `in_progress` before.
+   */
+  async batchResults<T>(
+    batchId: string,
+    items: ReadonlyArray<BatchItem<T>>,
+    submittedAt: Date,
+  ): Promise<'in_progress' | Array<{ customId: string; result?: LlmResult<T>; error?: LlmError }>> {
+    if (!this.adapter.batches) throw new LlmError('invalid_request', 'This provider takes no batches');
+    const byId = new Map(items.map((item) => [item.customId, item]));
+    const outcomes = await this.adapter.batches.results(batchId, new Map(items.map((item) => [item.customId, item.request])));
+    if (outcomes === 'in_progress') return outcomes;
+    const since = performance.now() - (Date.now() - submittedAt.getTime());
+    const done: Array<{ customId: string; result?: LlmResult<T>; error?: LlmError }> = [];
+    for (const outcome of outcomes) {
+      const item = byId.get(outcome.customId)!;
+      const model = modelFor(item.request.feature, this.config);
+      const base = { callId: randomUUID(), provider: this.provider, model, started: since };
+      const usage = outcome.ok ? outcome.response.usage : (outcome.error.details.usage ?? NO_TOKENS);
+      const cost = this.price(model, usage, true);
+      if (outcome.ok) {
+        await this.log(base, item.request, item.billing, 1, 'success', null, usage, cost, since, batchId);
+        done.push({ customId: outcome.customId, result: this.result(base, outcome.response.value, 'llm', usage, cost.microUsd, 1) });
+      } else {
+        await this.log(base, item.request, item.billing, 1, 'error', outcome.error.kind, usage, cost, since, batchId);
+        done.push({ customId: outcome.customId, error: outcome.error });
+      }
+    }
+    return done;
+  }
+
   /** One provider call, priced and logged whatever its outcome. */
   private async attempt<T>(
     base: { callId: string; provider: LlmProviderName; model: string },
@@ -168,9 +214,10 @@ export class LlmGateway implements LlmClient {
     }
   }
 
-  private price(model: string, usage: TokenUsage): { microUsd: number; priced: PriceSource } {
+  private price(model: string, usage: TokenUsage, batch = false): { microUsd: number; priced: PriceSource } {
     const cost = computeCost(model, usage, {
       at: new Date(),
+      batch,
       override: this.override,
       // A local server's model names say nothing about Anthropic's list.
       preferOverride: this.provider === 'openai-compatible',

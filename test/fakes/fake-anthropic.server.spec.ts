@@ -396,7 +396,7 @@ describe('FakeAnthropicServer driven by the real SDK', () => {
           body: JSON.stringify(ask()),
         });
       expect((await send()).status).toBe(400);
-      expect((await (await send('2099-01-01')).json()).error.message).toBe('anthropic-version: 2099-01-01 is not a valid version');
+      expect(((await (await send('2099-01-01')).json()) as { error: { message: string } }).error.message).toBe('anthropic-version: 2099-01-01 is not a valid version');
       expect((await send('2026-10-21')).status).toBe(200);
       // The version the installed SDK sends.
       await client.messages.create(ask());
@@ -478,7 +478,7 @@ describe('FakeAnthropicServer driven by the real SDK', () => {
         ],
       });
       expect(batch).toMatchObject({ type: 'message_batch', processing_status: 'ended' });
-      const results = [];
+      const results: Anthropic.Messages.MessageBatchIndividualResponse[] = [];
       for await (const item of await client.messages.batches.results(batch.id)) results.push(item);
       expect(results.map((r) => [r.custom_id, r.result.type])).toEqual([
         ['a', 'succeeded'],

@@ -3,7 +3,7 @@ import { zodOutputFormat } from '@anthropic-ai/sdk/helpers/zod';
 import type { MessageCreateParamsNonStreaming } from '@anthropic-ai/sdk/resources/messages/messages';
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
-import type { AdapterResponse, AuthCheck, LlmAdapter, LlmRequest } from '../llm-client.port.js';
+import type { AdapterResponse, AuthCheck, BatchAdapter, BatchItem, BatchOutcome, LlmAdapter, LlmRequest } from '../llm-client.port.js';
 import { LlmError } from '../llm.errors.js';
 import { capabilitiesFor, maxTokensFor } from '../models/model-capabilities.js';
 import { unknownUsageFields, usageFromAnthropic } from '../pricing/cost-calculator.js';
@@ -35,6 +35,42 @@ export class AnthropicAdapter implements LlmAdapter {
   private readonly reportedFields = new Set<string>();
 
   constructor(private readonly options: AnthropicAdapterOptions) {}
+
+  /** Message Batches through the SDK: half price, answered within 24 hours. */
+  readonly batches: BatchAdapter = {
+    create: async (items: BatchItem<unknown>[], model: string) => {
+      const requests = await Promise.all(items.map(async (item) => ({ custom_id: item.customId, params: await this.buildParams(item.request, model) })));
+      try {
+        return (await this.sdk().messages.batches.create({ requests })).id;
+      } catch (error) {
+        throw fromAnthropicError(error, new AbortController().signal);
+      }
+    },
+    results: async <T>(batchId: string, requests: ReadonlyMap<string, LlmRequest<T>>) => {
+      const signal = new AbortController().signal;
+      try {
+        const batch = await this.sdk().messages.batches.retrieve(batchId);
+        if (batch.processing_status !== 'ended') return 'in_progress' as const;
+        const outcomes: BatchOutcome<T>[] = [];
+        for await (const item of await this.sdk().messages.batches.results(batchId)) {
+          const request = requests.get(item.custom_id);
+          if (!request) continue;
+          if (item.result.type !== 'succeeded') {
+            outcomes.push({ customId: item.custom_id, ok: false, error: new LlmError('server_error', `The batch request ${item.result.type}`) });
+            continue;
+          }
+          try {
+            outcomes.push({ customId: item.custom_id, ok: true, response: this.readMessage(item.result.message, request, batchId) });
+          } catch (error) {
+            outcomes.push({ customId: item.custom_id, ok: false, error: error instanceof LlmError ? error : new LlmError('bad_output', 'Unreadable batch answer') });
+          }
+        }
+        return outcomes;
+      } catch (error) {
+        throw fromAnthropicError(error, signal);
+      }
+    },
+  };
 
   get clientsCreated(): number {
     return this.created;

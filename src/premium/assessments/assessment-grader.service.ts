@@ -4,7 +4,7 @@ import { APP_CONFIG } from '../../config/app-config.module.js';
 import type { AppConfig } from '../../config/config.loader.js';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import type { LlmClient } from '../../llm/llm-client.port.js';
+import type { BillingContext, LlmClient, LlmRequest, LlmResult } from '../../llm/llm-client.port.js';
 import { PremiumRequestsService } from '../../usage/premium-requests.service.js';
 import { LlmError } from '../../llm/llm.errors.js';
 import { LLM_CLIENT } from '../../llm/llm.tokens.js';
@@ -15,7 +15,17 @@ import { gradeProblems, graderInput, graderSchema, graderSystem, type LlmGrade }
 import type { GradeResult } from './grading/grading.types.js';
 import { gradeWithRules } from './grading/rules-grader.js';
 
-type Pending = AssessmentQuestion & { submission_id: string; student_id: string; answer_text: string; status: string; variant: string | null };
+const PENDING_SQL = `SELECT s.submission_id, s.student_id, s.answer_text, s.status, s.variant,
+        q.question_id, q.chapter_id, q.prompt, q.max_score, q.rubric_summary, q.rubric, q.reference_answer
+   FROM assessment_submissions s JOIN assessment_questions q ON q.question_id = s.question_id`;
+
+export const billingOf = (submission: Pending): BillingContext => ({
+  studentId: submission.student_id,
+  referenceId: submission.submission_id,
+  variant: submission.variant,
+});
+
+export type Pending = AssessmentQuestion & { submission_id: string; student_id: string; answer_text: string; status: string; variant: string | null };
 type Graded = GradeResult & { graded_by: 'llm' | 'rules'; model: string | null };
 export type GradingMode = 'interactive' | 'batch';
 
@@ -81,24 +91,12 @@ export class AssessmentGraderService {
   }
 
   private async gradeLeased(submissionId: string, deadlineAt: number, final: boolean): Promise<'graded' | 'skipped'> {
-    const rows: Pending[] = await this.db.query(
-      `SELECT s.submission_id, s.student_id, s.answer_text, s.status, s.variant,
-              q.question_id, q.chapter_id, q.prompt, q.max_score, q.rubric_summary, q.rubric, q.reference_answer
-         FROM assessment_submissions s JOIN assessment_questions q ON q.question_id = s.question_id
-        WHERE s.submission_id = $1`,
-      [submissionId],
-    );
+    const rows: Pending[] = await this.db.query(`${PENDING_SQL} WHERE s.submission_id = $1`, [submissionId]);
     const submission = rows[0];
     if (!submission || submission.status !== 'pending') return 'skipped';
     const started = performance.now();
 
-    const rules = gradeWithRules({
-      question: submission.prompt,
-      referenceAnswer: submission.reference_answer,
-      maxScore: submission.max_score,
-      rubric: submission.rubric,
-      answer: submission.answer_text,
-    });
+    const rules = this.rulesGrade(submission);
     const byModel = submission.variant === 'rules' ? null : await this.gradeWithModel(submission, deadlineAt, final);
     const graded: Graded = byModel
       ? guardGrade(byModel, rules, submission.answer_text, submission.rubric)
@@ -130,17 +128,7 @@ export class AssessmentGraderService {
       const deadlineMs = deadlineAt - Date.now();
       if (deadlineMs <= 0) return null;
       try {
-        const result = await this.llm.complete<LlmGrade>(
-          {
-            feature: 'assessments',
-            system: graderSystem(submission),
-            input: graderInput(submission.answer_text),
-            schema: graderSchema(submission),
-            maxTokens,
-            deadlineMs,
-          },
-          { studentId: submission.student_id, referenceId: submission.submission_id, variant: submission.variant },
-        );
+        const result = await this.llm.complete<LlmGrade>({ ...this.request(submission, maxTokens), deadlineMs }, billingOf(submission));
         const graded = this.accept(result.value, result.model, submission);
         if (graded) return graded;
       } catch (error) {
@@ -153,6 +141,64 @@ export class AssessmentGraderService {
       }
     }
     return null;
+  }
+
+  /** The grading request for one submission (also what a batch sends). */
+  request(submission: Pending, maxTokens = GRADE_MAX_TOKENS): LlmRequest<LlmGrade> {
+    return {
+      feature: 'assessments',
+      system: graderSystem(submission),
+      input: graderInput(submission.answer_text),
+      schema: graderSchema(submission),
+      maxTokens,
+    };
+  }
+
+  /** Pending submissions with their questions, for batch grading. */
+  pending(submissionIds: string[]): Promise<Pending[]> {
+    if (submissionIds.length === 0) return Promise.resolve([]);
+    return this.db.query(`${PENDING_SQL} WHERE s.submission_id = ANY($1::uuid[]) AND s.status = 'pending'`, [submissionIds]);
+  }
+
+  /**
+   * Saves a batch's answer for one submission: the model's grade if it passes the checks, else
+   * the rules grade (a batch answer is not asked again interactively). Graded once, like grade().
+   */
+  async finishFromBatch(submission: Pending, outcome: { result?: LlmResult<LlmGrade>; error?: LlmError }, startedAt: Date): Promise<boolean> {
+    const rules = this.rulesGrade(submission);
+    const byModel = outcome.result ? this.accept(outcome.result.value, outcome.result.model, submission) : null;
+    const graded = guardGrade(byModel ?? { ...rules, graded_by: 'rules' as const, model: null }, rules, submission.answer_text, submission.rubric);
+    const saved = await this.save(submission, graded, 'batch');
+    if (saved) {
+      this.requests.record({
+        feature: 'assessments',
+        variant: submission.variant ?? 'llm',
+        studentId: submission.student_id,
+        source: graded.graded_by === 'llm' ? 'llm' : 'fallback',
+        latencyMs: Date.now() - startedAt.getTime(),
+      });
+    }
+    return saved;
+  }
+
+  /** Hands a submission to the batch grader (GRADING_MODE=batch); false if it is not pending. */
+  async handToBatch(submissionId: string): Promise<boolean> {
+    const rows: unknown[] = await this.db.query(
+      `UPDATE assessment_submissions SET batch_requested_at = coalesce(batch_requested_at, now())
+        WHERE submission_id = $1 AND status = 'pending' AND coalesce(variant, '') <> 'rules' RETURNING submission_id`,
+      [submissionId],
+    );
+    return rows.length > 0;
+  }
+
+  private rulesGrade(submission: Pending): GradeResult {
+    return gradeWithRules({
+      question: submission.prompt,
+      referenceAnswer: submission.reference_answer,
+      maxScore: submission.max_score,
+      rubric: submission.rubric,
+      answer: submission.answer_text,
+    });
   }
 
   /** The model's grade if it passes the checks, else null (logged). */

@@ -6,6 +6,7 @@ import type { DataSource, QueryRunner } from 'typeorm';
 import { APP_CONFIG } from '../../config/app-config.module.js';
 import type { AppConfig } from '../../config/config.loader.js';
 import { AssessmentGraderService, GradingDeferred } from './assessment-grader.service.js';
+import { BatchGradingService } from './batch-grading.service.js';
 import { gradingBudgetMs, gradingBudgetProblems } from './grading-budget.js';
 
 export const GRADING_QUEUE = 'assessment-grading';
@@ -28,6 +29,7 @@ export class GradingQueueService implements OnModuleInit, OnApplicationShutdown 
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @InjectDataSource() private readonly db: DataSource,
     private readonly grader: AssessmentGraderService,
+    private readonly batches: BatchGradingService,
     @Optional() metrics?: AppMetrics,
   ) {
     const options = db.options as { url?: string };
@@ -67,6 +69,8 @@ export class GradingQueueService implements OnModuleInit, OnApplicationShutdown 
         await Promise.all(
           jobs.map(async (job) => {
             try {
+              // Economy mode: the submission waits in PostgreSQL for the next batch (rules-variant ones are graded now).
+              if (this.batches.enabled && (await this.grader.handToBatch(job.data.submission_id))) return;
               await this.grader.grade(job.data.submission_id, { final: job.retryCount >= RETRY_LIMIT });
             } catch (error) {
               if (error instanceof GradingDeferred) {

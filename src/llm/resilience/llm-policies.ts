@@ -95,7 +95,7 @@ export class LlmPolicies {
       timeout(this.options.attemptTimeoutMs, TimeoutStrategy.Cooperative),
     );
     try {
-      return (await policy.execute(({ signal }) => this.counted(attempt(signal)))) as T;
+      return await policy.execute(({ signal }) => this.counted(attempt(signal)));
     } catch (error) {
       throw toLlmError(error);
     }

@@ -40,6 +40,7 @@ const ALL_TABLES = [
   'llm_alerts',
   'feature_flag_audit',
   'premium_requests',
+  'grading_batches',
 ].sort();
 
 const columns = (tablesIn: string[]) =>

@@ -61,12 +61,14 @@ export class AssessmentGraderService {
   async grade(submissionId: string, options: { final?: boolean } = {}): Promise<'graded' | 'skipped'> {
     const budget = gradingBudgetMs(this.config);
     const deadlineAt = Date.now() + budget;
-    if (!(await this.lease(submissionId, budget, deadlineAt))) return 'skipped';
+    const lease = await this.lease(submissionId, budget, deadlineAt);
+    if (!lease) return 'skipped';
     try {
       return await this.gradeLeased(submissionId, deadlineAt, options.final === true);
     } finally {
+      // Only our own lease: its end time identifies it.
       await this.db
-        .query(`UPDATE assessment_submissions SET grading_lease_until = NULL WHERE submission_id = $1`, [submissionId])
+        .query(`UPDATE assessment_submissions SET grading_lease_until = NULL WHERE submission_id = $1 AND date_trunc('milliseconds', grading_lease_until) = $2`, [submissionId, lease])
         .catch(() => undefined);
     }
   }
@@ -75,17 +77,17 @@ export class AssessmentGraderService {
    * Takes the submission's grading lease. Held elsewhere: waits for that grading to end (it is
    * bounded by the same deadline), then takes the lease only if the submission is still pending.
    */
-  private async lease(submissionId: string, budgetMs: number, deadlineAt: number): Promise<boolean> {
+  private async lease(submissionId: string, budgetMs: number, deadlineAt: number): Promise<Date | null> {
     for (;;) {
-      const taken: unknown[] = await this.db.query(
+      const taken: { grading_lease_until: Date }[] = await this.db.query(
         `UPDATE assessment_submissions SET grading_lease_until = now() + $2 * interval '1 millisecond'
           WHERE submission_id = $1 AND status = 'pending' AND (grading_lease_until IS NULL OR grading_lease_until < now())
-          RETURNING submission_id`,
+          RETURNING grading_lease_until`,
         [submissionId, budgetMs],
       );
-      if (taken.length > 0) return true;
+      if (taken[0]) return taken[0].grading_lease_until ?? new Date(deadlineAt);
       const [row]: { status: string }[] = await this.db.query(`SELECT status FROM assessment_submissions WHERE submission_id = $1`, [submissionId]);
-      if (!row || row.status !== 'pending' || Date.now() >= deadlineAt) return false;
+      if (!row || row.status !== 'pending' || Date.now() >= deadlineAt) return null;
       await sleep(LEASE_POLL_MS);
     }
   }

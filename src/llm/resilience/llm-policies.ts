@@ -83,7 +83,12 @@ export class LlmPolicies {
    * Runs `attempt` under the policies. Failures come out as LlmError: `busy` when the bulkhead
    * is full, `circuit_open` when the breaker is open, `timeout` past the deadline (if one is given).
    */
-  async execute<T>(circuitKey: string, deadlineMs: number | undefined, attempt: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  async execute<T>(
+    circuitKey: string,
+    deadlineMs: number | undefined,
+    attempt: (signal: AbortSignal) => Promise<T>,
+    cancel?: AbortSignal,
+  ): Promise<T> {
     // Without a caller's deadline the call is still bounded: each attempt times out, retries are
     // counted and backoff is capped.
     const deadlineAt = deadlineMs === undefined ? Infinity : Date.now() + deadlineMs;
@@ -95,7 +100,7 @@ export class LlmPolicies {
       timeout(this.options.attemptTimeoutMs, TimeoutStrategy.Cooperative),
     );
     try {
-      return await policy.execute(({ signal }) => this.counted(attempt(signal)));
+      return await policy.execute(({ signal }) => this.counted(attempt(signal)), cancel);
     } catch (error) {
       throw toLlmError(error);
     }

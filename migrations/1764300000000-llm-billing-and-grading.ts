@@ -5,8 +5,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * job pg-boss handed out again is not graded (and paid for) twice; how each grade was made; and
  * the state of batch grading (GRADING_MODE=batch).
  */
-export class LlmBillingAndGrading1764200000000 implements MigrationInterface {
-  name = 'LlmBillingAndGrading1764200000000';
+export class LlmBillingAndGrading1764300000000 implements MigrationInterface {
+  name = 'LlmBillingAndGrading1764300000000';
 
   async up(db: QueryRunner): Promise<void> {
     await db.query(`ALTER TABLE llm_usage_logs DROP CONSTRAINT llm_usage_logs_price_source_check`);

@@ -20,7 +20,7 @@ export default {
     '/node_modules/@nestjs/throttler/.+\\.js$': '<rootDir>/test/support/cjs-requires-esm.cjs',
   },
   transformIgnorePatterns: ['/node_modules/(?!@nestjs/throttler/)'],
-  setupFilesAfterEnv: ['<rootDir>/test/support/esm-for-cjs.mjs'],
+  setupFilesAfterEnv: ['<rootDir>/test/support/esm-for-cjs.mjs', '<rootDir>/test/support/contract/contract-setup.ts'],
   moduleNameMapper: {
     '^(\\.{1,2}/.*)\\.js$': '$1',
     // @fastify/static (CommonJS) requires content-disposition 3, which is ESM-only. Node 20 loads

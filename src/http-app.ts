@@ -2,8 +2,9 @@ import helmet from 'helmet';
 import { NestFactory } from '@nestjs/core';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module.js';
+import { createOpenApiDocument } from './common/http/openapi.js';
 import { genRequestId } from './common/http/request-id.js';
 import { createLogger } from './common/logging/logger.options.js';
 import { NestPinoLogger } from './common/logging/nest-pino-logger.js';
@@ -93,19 +94,7 @@ function trustProxy(setting: boolean | number | string): boolean | string | ((ad
 }
 
 function setupOpenApi(app: NestFastifyApplication): void {
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Course Companion API')
-      .setDescription(
-        'A free, deterministic course core (v1) and gated, metered premium features (v2). ' +
-          'Every error answers `{ "error": { "code", "message", "request_id", … } }`.',
-      )
-      .setVersion('1.0.0')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
-      .build(),
-  );
-  SwaggerModule.setup('docs', app, document, {
+  SwaggerModule.setup('docs', app, createOpenApiDocument(app), {
     jsonDocumentUrl: 'docs/json',
     swaggerOptions: { persistAuthorization: true },
   });

@@ -16,7 +16,10 @@ export class HealthController {
   @ApiRoute({
     operationId: 'getHealth',
     summary: 'Liveness and readiness: database and cache checks, and which LLM provider is configured',
+    description: 'Answers 200 while the database is reachable (`degraded` when an optional part such as the cache is down) and 503 when it is not.',
     isPublic: true,
+    // It answers its own 503 (the same body) when the database is down.
+    database: false,
   })
   @ApiOkResponse({ type: HealthDto, description: 'Serving; `degraded` when an optional part (the cache) is down' })
   @ApiServiceUnavailableResponse({ type: HealthDto, description: 'The database is unreachable' })

@@ -3,6 +3,7 @@ import request from 'supertest';
 import { loadConfig, type AppConfig } from '../../src/config/config.loader.js';
 import { prepareDatabase } from '../../src/database/database-setup.js';
 import { createHttpApp } from '../../src/http-app.js';
+import { recordResponses } from './contract/contract-recorder.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
 export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256-000000';
@@ -52,6 +53,8 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   await prepareDatabase(database.url, config);
   const app = await createHttpApp(config, database.url);
   await app.getHttpAdapter().getInstance().ready();
+  // Every response is checked against the served OpenAPI document when the test file ends.
+  await recordResponses(app);
   const http = request(app.getHttpServer());
   return {
     app,

@@ -1,5 +1,5 @@
 import { Controller, Get, Header, Query, UseGuards } from '@nestjs/common';
-import { ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { ApiRoute } from '../../common/http/api-docs.js';
 import { microUsdToDecimal } from '../../llm/pricing/cost-calculator.js';
 import { AdminGuard } from '../admin.guard.js';
@@ -16,9 +16,12 @@ export class CostsController {
   @ApiRoute({
     operationId: 'getCostReport',
     summary: 'LLM cost for a date range, broken down by feature, student, model or day',
+    description:
+      'Totals over the inclusive UTC date range from the usage log (exact micro-dollars, shown in USD), one ' +
+      '`breakdown_by_<group_by>` list whose rows carry the group value under the group\'s name, and the cost alerts of the period.',
     errors: ['VALIDATION_ERROR', 'FORBIDDEN'],
   })
-  @ApiOkResponse({ type: CostReportDto })
+  @ApiOkResponse({ type: CostReportDto, description: 'The report; exactly one breakdown_by_* key, named after group_by' })
   async report(@Query() query: CostQueryDto): Promise<Record<string, unknown>> {
     const group = query.group_by ?? 'feature';
     const r = await this.costs.report(query.start_date, query.end_date, group);
@@ -56,9 +59,23 @@ export class CostsController {
 
   @Get('export')
   @Header('content-type', 'text/csv; charset=utf-8')
-  @ApiProduces('text/csv')
-  @ApiRoute({ operationId: 'exportCostReport', summary: 'The same breakdown rows as CSV', errors: ['VALIDATION_ERROR', 'FORBIDDEN'] })
-  @ApiOkResponse({ description: 'CSV with a header line', schema: { type: 'string', example: 'feature,total_requests,total_cost_usd,average_cost_per_request,tokens_input,tokens_output\nadaptive_paths,3750,102.000000,0.027200,4100000,900000' } })
+  @ApiRoute({
+    operationId: 'exportCostReport',
+    summary: 'The same breakdown rows as CSV',
+    description: 'The rows of `breakdown_by_<group_by>` as CSV with a header line; errors are JSON like everywhere else.',
+    errors: ['VALIDATION_ERROR', 'FORBIDDEN'],
+  })
+  @ApiOkResponse({
+    description: 'CSV with a header line',
+    content: {
+      'text/csv': {
+        schema: { type: 'string' },
+        example:
+          'feature,total_requests,failed_requests,total_cost_usd,average_cost_per_request,tokens_input,tokens_output\n' +
+          'adaptive_paths,3750,12,102.000000,0.027200,4100000,900000\n',
+      },
+    },
+  })
   async export(@Query() query: CostQueryDto): Promise<string> {
     const group = query.group_by ?? 'feature';
     return toCsv(await this.costs.report(query.start_date, query.end_date, group));

@@ -5,28 +5,49 @@ export const GROUPS = ['feature', 'student', 'model', 'day'] as const;
 export type CostGroup = (typeof GROUPS)[number];
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-export class CostQueryDto {
-  @ApiProperty({ example: '2026-11-01', description: 'First day, inclusive (UTC)' })
+/** A report's date range (both required). */
+export class ReportRangeDto {
+  @ApiProperty({ format: 'date', example: '2026-11-01', description: 'First day, inclusive (UTC)' })
   @Matches(DATE, { message: 'must be a date as YYYY-MM-DD' })
   start_date!: string;
 
-  @ApiProperty({ example: '2026-11-30', description: 'Last day, inclusive (UTC)' })
+  @ApiProperty({ format: 'date', example: '2026-11-30', description: 'Last day, inclusive (UTC)' })
   @Matches(DATE, { message: 'must be a date as YYYY-MM-DD' })
   end_date!: string;
+}
 
-  @ApiPropertyOptional({ enum: GROUPS, default: 'feature', example: 'feature' })
+export class CostQueryDto extends ReportRangeDto {
+  @ApiPropertyOptional({ enum: GROUPS, default: 'feature', example: 'feature', description: 'Names the breakdown: breakdown_by_<group_by>' })
   @IsOptional()
   @IsIn(GROUPS, { message: `must be one of ${GROUPS.join(', ')}` })
   group_by?: CostGroup;
 }
 
-export class CostRowDto {
-  @ApiPropertyOptional({ example: 'adaptive_paths', description: 'The group value; the key is named after group_by' }) feature?: string;
-  @ApiProperty({ example: 3750 }) total_requests!: number;
+/** The figures of one breakdown row; each group adds its key field. */
+class CostFiguresDto {
+  @ApiProperty({ example: 3750, description: 'Successful LLM calls' }) total_requests!: number;
+  @ApiProperty({ example: 12, description: 'Failed or timed-out LLM call attempts' }) failed_requests!: number;
   @ApiProperty({ example: 102.0 }) total_cost_usd!: number;
   @ApiProperty({ example: 0.0272 }) average_cost_per_request!: number;
   @ApiProperty({ example: 4_100_000 }) tokens_input!: number;
   @ApiProperty({ example: 900_000 }) tokens_output!: number;
+}
+
+export class FeatureCostRowDto extends CostFiguresDto {
+  @ApiProperty({ example: 'adaptive_paths' }) feature!: string;
+}
+
+export class StudentCostRowDto extends CostFiguresDto {
+  @ApiProperty({ format: 'uuid', example: 'abc12345-6789-4abc-8ef1-234567890abc', description: 'The student id' }) student!: string;
+  @ApiProperty({ type: String, nullable: true, example: 'Ada Lovelace' }) full_name!: string | null;
+}
+
+export class ModelCostRowDto extends CostFiguresDto {
+  @ApiProperty({ example: 'claude-haiku-5-5' }) model!: string;
+}
+
+export class DayCostRowDto extends CostFiguresDto {
+  @ApiProperty({ format: 'date', example: '2026-11-22', description: 'UTC day' }) day!: string;
 }
 
 export class CostAlertDto {
@@ -54,6 +75,9 @@ export class CostReportDto {
   @ApiProperty({ example: 12_000_000 }) tokens_input!: number;
   @ApiProperty({ example: 3_000_000 }) tokens_output!: number;
   @ApiProperty({ example: 0.5, description: 'LLM_COST_ALERT_THRESHOLD, per student per month' }) threshold_usd!: number;
-  @ApiPropertyOptional({ type: [CostRowDto], description: 'Named breakdown_by_<group_by>' }) breakdown_by_feature?: CostRowDto[];
+  @ApiPropertyOptional({ type: [FeatureCostRowDto], description: 'With group_by=feature (the default)' }) breakdown_by_feature?: FeatureCostRowDto[];
+  @ApiPropertyOptional({ type: [StudentCostRowDto], description: 'With group_by=student' }) breakdown_by_student?: StudentCostRowDto[];
+  @ApiPropertyOptional({ type: [ModelCostRowDto], description: 'With group_by=model' }) breakdown_by_model?: ModelCostRowDto[];
+  @ApiPropertyOptional({ type: [DayCostRowDto], description: 'With group_by=day' }) breakdown_by_day?: DayCostRowDto[];
   @ApiProperty({ type: [CostAlertDto] }) alerts!: CostAlertDto[];
 }

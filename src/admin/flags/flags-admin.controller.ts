@@ -15,15 +15,25 @@ export class FlagsAdminController {
   constructor(private readonly flags: FlagsAdminService) {}
 
   @Get()
-  @ApiRoute({ operationId: 'listFlags', summary: 'Every premium feature flag as it is in force', errors: ['FORBIDDEN'] })
-  @ApiOkResponse({ type: FlagListDto })
+  @ApiRoute({
+    operationId: 'listFlags',
+    summary: 'Every premium feature flag as it is in force',
+    description: 'Each premium feature: whether it is on, the share of students it is rolled out to, and its variants with their weights.',
+    errors: ['FORBIDDEN'],
+  })
+  @ApiOkResponse({ type: FlagListDto, description: 'Every flag' })
   async list(): Promise<{ flags: FlagState[] }> {
     return { flags: await this.flags.list() };
   }
 
   @Get(':feature')
-  @ApiRoute({ operationId: 'getFlag', summary: 'One feature flag', errors: ['VALIDATION_ERROR', 'FORBIDDEN'] })
-  @ApiOkResponse({ type: FlagDto })
+  @ApiRoute({
+    operationId: 'getFlag',
+    summary: 'One feature flag',
+    description: 'The flag of one premium feature as it is in force.',
+    errors: ['VALIDATION_ERROR', 'FORBIDDEN'],
+  })
+  @ApiOkResponse({ type: FlagDto, description: 'The flag' })
   async get(@Param() params: FlagParamsDto): Promise<FlagState> {
     return (await this.flags.list()).find((f) => f.feature === params.feature)!;
   }
@@ -32,9 +42,12 @@ export class FlagsAdminController {
   @ApiRoute({
     operationId: 'updateFlag',
     summary: 'Switch a feature, set its rollout percentage and variants (audited; live on every instance within 5 s)',
-    errors: ['VALIDATION_ERROR', 'FORBIDDEN'],
+    description:
+      'Changes only the fields sent. Students are bucketed by id, so raising the rollout percentage keeps everyone ' +
+      'who had the feature. The change is audited with who made it.',
+    errors: ['VALIDATION_ERROR', 'FORBIDDEN', 'PAYLOAD_TOO_LARGE'],
   })
-  @ApiOkResponse({ type: FlagDto })
+  @ApiOkResponse({ type: FlagDto, description: 'The flag as it is now' })
   update(@CurrentStudent() admin: AuthenticatedStudent, @Param() params: FlagParamsDto, @Body() body: UpdateFlagDto): Promise<FlagState> {
     return this.flags.update(params.feature, body, admin.studentId);
   }

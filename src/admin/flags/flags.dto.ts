@@ -45,7 +45,7 @@ export class UpdateFlagDto {
 }
 
 export class FlagDto {
-  @ApiProperty({ example: 'adaptive_paths' }) feature!: string;
+  @ApiProperty({ enum: PREMIUM_FEATURES, example: 'adaptive_paths' }) feature!: string;
   @ApiProperty({ example: true }) enabled!: boolean;
   @ApiProperty({ example: 100 }) rollout_percentage!: number;
   @ApiProperty({ type: [VariantDto] }) variants!: VariantDto[];

@@ -7,7 +7,7 @@ import { AppMetrics } from '../../common/metrics/metrics.js';
 import { APP_CONFIG } from '../../config/app-config.module.js';
 import type { AppConfig } from '../../config/config.loader.js';
 import { AdminGuard } from '../admin.guard.js';
-import { CostQueryDto } from '../costs/costs.dto.js';
+import { ReportRangeDto } from '../costs/costs.dto.js';
 import { reportRange } from '../reporting/report-range.js';
 import { MetricsDto } from './metrics.dto.js';
 import { MetricsReportService } from './metrics-report.service.js';
@@ -26,10 +26,13 @@ export class MetricsController {
   @ApiRoute({
     operationId: 'getMetrics',
     summary: 'Per feature and variant: requests, LLM calls, cache hit rate, fallback rate, p50/p95 latency, error rate, cost',
+    description:
+      'For each premium feature and flag variant over the inclusive UTC date range: requests, LLM calls, cache hit, ' +
+      'fallback and error rates, p50/p95 latency, cost and cost per request. Rates are null when there is nothing to divide by.',
     errors: ['VALIDATION_ERROR', 'FORBIDDEN'],
   })
-  @ApiOkResponse({ type: MetricsDto })
-  async get(@Query() query: CostQueryDto): Promise<MetricsDto> {
+  @ApiOkResponse({ type: MetricsDto, description: 'One row per feature and variant' })
+  async get(@Query() query: ReportRangeDto): Promise<MetricsDto> {
     const { from, to } = reportRange(query.start_date, query.end_date);
     return { period: { start_date: query.start_date, end_date: query.end_date }, features: await this.report.report(from, to) };
   }

@@ -17,10 +17,11 @@ export class AuthController {
   @ApiRoute({
     operationId: 'register',
     summary: 'Create a free student account',
+    description: 'The email is trimmed and lower-cased; an email already registered is a CONFLICT. Limited per address.',
     isPublic: true,
     errors: ['VALIDATION_ERROR', 'CONFLICT', 'PAYLOAD_TOO_LARGE', 'TOO_MANY_REQUESTS'],
   })
-  @ApiCreatedResponse({ type: RegisterResponseDto })
+  @ApiCreatedResponse({ type: RegisterResponseDto, description: 'The new account' })
   register(@Body() dto: RegisterDto, @Ip() ip: string): Promise<RegisterResponseDto> {
     return this.auth.register(dto, ip);
   }
@@ -31,17 +32,18 @@ export class AuthController {
   @ApiRoute({
     operationId: 'login',
     summary: 'Exchange email and password for a bearer token',
+    description: 'Wrong credentials are UNAUTHORIZED, whichever part is wrong; repeated failures for an account are limited (TOO_MANY_REQUESTS).',
     isPublic: true,
-    errors: ['VALIDATION_ERROR', 'UNAUTHORIZED', 'TOO_MANY_REQUESTS'],
+    errors: ['VALIDATION_ERROR', 'UNAUTHORIZED', 'PAYLOAD_TOO_LARGE', 'TOO_MANY_REQUESTS'],
   })
-  @ApiOkResponse({ type: TokenResponseDto })
+  @ApiOkResponse({ type: TokenResponseDto, description: 'A bearer token' })
   login(@Body() dto: LoginDto, @Ip() ip: string): Promise<TokenResponseDto> {
     return this.auth.login(dto, ip);
   }
 
   @Get('me')
-  @ApiRoute({ operationId: 'getMe', summary: 'The signed-in student' })
-  @ApiOkResponse({ type: MeResponseDto })
+  @ApiRoute({ operationId: 'getMe', summary: 'The signed-in student', description: 'The account of the bearer token, with its subscription and role as stored now.' })
+  @ApiOkResponse({ type: MeResponseDto, description: 'The account' })
   me(@CurrentStudent() caller: AuthenticatedStudent): Promise<MeResponseDto> {
     return this.auth.me(caller.studentId);
   }

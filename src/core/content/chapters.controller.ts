@@ -10,8 +10,8 @@ export class ChaptersController {
   constructor(private readonly chapters: ChaptersService) {}
 
   @Get()
-  @ApiRoute({ operationId: 'listChapters', summary: 'The course chapters, in order' })
-  @ApiOkResponse({ type: ChapterListDto })
+  @ApiRoute({ operationId: 'listChapters', summary: 'The course chapters, in order', description: 'Every chapter with its summary, reading time and quiz.' })
+  @ApiOkResponse({ type: ChapterListDto, description: 'The chapters' })
   async list(): Promise<ChapterListDto> {
     return { chapters: await this.chapters.list() };
   }
@@ -20,9 +20,10 @@ export class ChaptersController {
   @ApiRoute({
     operationId: 'getChapter',
     summary: 'One chapter with its teaching content',
+    description: 'The chapter as Markdown, with its key terms, quiz and prerequisite chapters.',
     errors: ['VALIDATION_ERROR', 'NOT_FOUND'],
   })
-  @ApiOkResponse({ type: ChapterDto })
+  @ApiOkResponse({ type: ChapterDto, description: 'The chapter' })
   get(@Param() params: ChapterParamsDto): Promise<ChapterDto> {
     return this.chapters.get(params.chapter_id);
   }

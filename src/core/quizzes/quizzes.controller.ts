@@ -15,9 +15,10 @@ export class QuizzesController {
   @ApiRoute({
     operationId: 'getQuiz',
     summary: 'A quiz and its questions (the answers are never sent)',
+    description: 'The questions and their options; the correct answers only come back with a graded submission.',
     errors: ['VALIDATION_ERROR', 'NOT_FOUND'],
   })
-  @ApiOkResponse({ type: QuizDto })
+  @ApiOkResponse({ type: QuizDto, description: 'The quiz' })
   get(@Param() params: QuizParamsDto): Promise<QuizDto> {
     return this.quizzes.get(params.quiz_id);
   }
@@ -27,9 +28,10 @@ export class QuizzesController {
   @ApiRoute({
     operationId: 'submitQuiz',
     summary: 'Submit answers; graded on the server and recorded in the quiz history',
+    description: 'Unanswered questions count as wrong. Each result says whether the answer was correct, the correct answer and why.',
     errors: ['VALIDATION_ERROR', 'NOT_FOUND', 'PAYLOAD_TOO_LARGE'],
   })
-  @ApiOkResponse({ type: QuizSubmissionResultDto })
+  @ApiOkResponse({ type: QuizSubmissionResultDto, description: 'The graded attempt' })
   submit(
     @CurrentStudent() caller: AuthenticatedStudent,
     @Param() params: QuizParamsDto,

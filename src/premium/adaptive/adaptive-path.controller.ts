@@ -20,9 +20,13 @@ export class AdaptivePathController {
   @ApiRoute({
     operationId: 'createAdaptivePath',
     summary: 'A personal learning path from quiz history (premium; one quota unit unless served from cache)',
-    errors: ['VALIDATION_ERROR', 'PREMIUM_REQUIRED', 'FEATURE_DISABLED', 'RATE_LIMIT_EXCEEDED', 'SERVICE_BUSY'],
+    description:
+      'Recommends what to review, start, continue or practise next from the student\'s quiz results. A path still ' +
+      'fresh is served from cache without an LLM call or a quota unit (`decision_source: "cache"`) unless `force_refresh`; ' +
+      'when the LLM fails, the deterministic rules answer (`decision_source: "rules"`) and the unit is given back.',
+    errors: ['VALIDATION_ERROR', 'PREMIUM_REQUIRED', 'FEATURE_DISABLED', 'PAYLOAD_TOO_LARGE', 'RATE_LIMIT_EXCEEDED', 'SERVICE_BUSY'],
   })
-  @ApiOkResponse({ type: AdaptivePathDto })
+  @ApiOkResponse({ type: AdaptivePathDto, description: 'The path' })
   path(
     @Req() request: FastifyRequest & PremiumRequest,
     @Res({ passthrough: true }) reply: FastifyReply,

@@ -2,12 +2,13 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsOptional } from 'class-validator';
 
 export class AdaptivePathRequestDto {
-  @ApiPropertyOptional({ description: 'Ignore the cached path and build a new one (costs a quota unit)', default: false, example: false })
+  // No `default` keyword: generated clients would make the field required.
+  @ApiPropertyOptional({ description: 'Ignore the cached path and build a new one (costs a quota unit). Default false.', example: false })
   @IsOptional()
   @IsBoolean()
   force_refresh?: boolean;
 
-  @ApiPropertyOptional({ description: 'Include the reasoning behind the path', default: false, example: true })
+  @ApiPropertyOptional({ description: 'Include the reasoning behind the path. Default false.', example: true })
   @IsOptional()
   @IsBoolean()
   include_reasoning?: boolean;

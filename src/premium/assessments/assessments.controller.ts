@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthenticatedStudent } from '../../common/auth/authenticated-student.js';
@@ -24,8 +24,13 @@ export class AssessmentsController {
 
   @Get('questions')
   @ForFeature('assessments')
-  @ApiRoute({ operationId: 'listAssessmentQuestions', summary: 'The open-ended questions graded by rubric', errors: ['PREMIUM_REQUIRED', 'FEATURE_DISABLED'] })
-  @ApiOkResponse({ type: AssessmentQuestionListDto })
+  @ApiRoute({
+    operationId: 'listAssessmentQuestions',
+    summary: 'The open-ended questions graded by rubric',
+    description: 'Every open-ended question a student can answer, with its maximum score and a summary of its rubric.',
+    errors: ['PREMIUM_REQUIRED', 'FEATURE_DISABLED'],
+  })
+  @ApiOkResponse({ type: AssessmentQuestionListDto, description: 'The questions' })
   async questions(): Promise<AssessmentQuestionListDto> {
     return { questions: await this.assessments.list() };
   }
@@ -37,20 +42,25 @@ export class AssessmentsController {
   @ApiRoute({
     operationId: 'submitAssessment',
     summary: 'Submit an answer for grading (one quota unit); poll the feedback URL',
+    description:
+      'Queues the answer for grading and answers at once; poll `poll_url` for the grade. With an `Idempotency-Key`, ' +
+      'a retry with the same key and answer returns the same submission without another quota unit; the same key ' +
+      'with a different answer is a CONFLICT.',
     errors: ['VALIDATION_ERROR', 'PREMIUM_REQUIRED', 'FEATURE_DISABLED', 'NOT_FOUND', 'CONFLICT', 'RATE_LIMIT_EXCEEDED', 'PAYLOAD_TOO_LARGE'],
   })
-  @ApiAcceptedResponse({ type: SubmissionAcceptedDto })
+  @ApiAcceptedResponse({ type: SubmissionAcceptedDto, description: 'Accepted for grading' })
   submit(
     @Req() request: FastifyRequest & PremiumRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
     @Body() body: SubmitAssessmentDto,
-    @Headers('idempotency-key') idempotencyKey?: string,
   ): Promise<SubmissionAcceptedDto> {
+    // Read here rather than with @Headers(), which would document a second, required header parameter.
+    const idempotencyKey = request.headers['idempotency-key'];
     return this.assessments.submit({
       studentId: request.user.studentId,
       questionId: body.question_id,
       answerText: body.answer_text,
-      idempotencyKey,
+      idempotencyKey: typeof idempotencyKey === 'string' ? idempotencyKey : undefined,
       variant: request.flag!.variant,
       signal: clientSignal(request, reply),
     });
@@ -60,9 +70,10 @@ export class AssessmentsController {
   @ApiRoute({
     operationId: 'getAssessmentFeedback',
     summary: 'The grade of one of your submissions: pending, graded or failed',
+    description: 'The score per rubric criterion, feedback, strengths and improvements once graded; another student\'s submission is NOT_FOUND.',
     errors: ['VALIDATION_ERROR', 'PREMIUM_REQUIRED', 'NOT_FOUND'],
   })
-  @ApiOkResponse({ type: FeedbackDto })
+  @ApiOkResponse({ type: FeedbackDto, description: 'The submission and its grade' })
   feedback(@CurrentStudent() caller: AuthenticatedStudent, @Param() params: SubmissionParamsDto): Promise<FeedbackDto> {
     return this.assessments.feedback(caller.studentId, params.submission_id);
   }

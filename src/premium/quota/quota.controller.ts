@@ -14,8 +14,13 @@ export class QuotaController {
   constructor(private readonly quota: QuotaService) {}
 
   @Get('quota')
-  @ApiRoute({ operationId: 'getQuota', summary: 'This month’s premium quota use', errors: ['PREMIUM_REQUIRED'] })
-  @ApiOkResponse({ type: QuotaDto })
+  @ApiRoute({
+    operationId: 'getQuota',
+    summary: 'This month’s premium quota use',
+    description: 'Units used and the monthly limit of every premium feature, for the current calendar month (UTC).',
+    errors: ['PREMIUM_REQUIRED'],
+  })
+  @ApiOkResponse({ type: QuotaDto, description: 'Use per feature' })
   async get(@CurrentStudent() caller: AuthenticatedStudent): Promise<QuotaDto> {
     const now = new Date();
     const [paths, assessments] = await Promise.all([

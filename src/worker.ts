@@ -1,16 +1,24 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module.js';
+import { assertBootable } from './boot-checks.js';
 import { createLogger } from './common/logging/index.js';
 import { NestPinoLogger } from './common/logging/index.js';
-import { configFromEnvironment } from './config/index.js';
+import { ConfigError, configFromEnvironment, type AppConfig } from './config/index.js';
 
 /**
  * A grading worker: the same modules as the API, no HTTP server, always working the queue.
  * Run as many as you like against one DATABASE_URL (`npm run worker`).
  */
 async function main(): Promise<void> {
-  const config = configFromEnvironment();
+  let config: AppConfig;
+  try {
+    config = assertBootable(configFromEnvironment());
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
   if (!config.DATABASE_URL) {
     process.stderr.write('Invalid configuration: DATABASE_URL is required for a worker (it shares the API’s database)\n');
     process.exit(1);

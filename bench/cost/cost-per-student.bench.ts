@@ -39,7 +39,7 @@ import { pathSchema, pathSystemPrompt } from '../../src/premium/adaptive/adaptiv
 import { AdaptivePathService } from '../../src/premium/adaptive/adaptive-path.service.js';
 import type { AdaptivePathsRepository } from '../../src/premium/adaptive/adaptive-paths.repository.js';
 import { rulesPath, type ChapterEvidence, type Recommendation } from '../../src/premium/adaptive/path-rules.js';
-import { AssessmentGraderService } from '../../src/premium/assessments/assessment-grader.service.js';
+import { AssessmentGraderService, billingOf, type Pending } from '../../src/premium/assessments/assessment-grader.service.js';
 import type { AssessmentQuestion } from '../../src/premium/assessments/assessment-questions.repository.js';
 import { graderSchema, graderSystem } from '../../src/premium/assessments/grader.prompt.js';
 import type { PremiumRequestRecord, PremiumRequestsService } from '../../src/usage/premium-requests.service.js';
@@ -274,7 +274,8 @@ async function runScenario(
         cacheWrite1hTokens: entry.cacheWrite1hTokens,
       };
       // The gateway priced it at the wall clock; the month is priced at its own dates. Same rows here.
-      const atSim = computeCost(entry.model, tokenUsage, { at: new Date(clock.now) });
+      const batched = entry.providerRequestId?.startsWith('msgbatch_') === true;
+      const atSim = computeCost(entry.model, tokenUsage, { at: new Date(clock.now), batch: batched });
       if (atSim.microUsd !== micro || atSim.priced !== 'listed' || entry.priceSource !== 'listed') result.pricingMismatches++;
 
       result.totalMicro += micro;
@@ -421,11 +422,12 @@ async function runScenario(
 
   let pending: Record<string, unknown> | null = null;
   const graderDb = {
-    query: async (sql: string) => (sql.trimStart().startsWith('SELECT') && pending ? [pending] : []),
+    query: async (sql: string) =>
+      sql.trimStart().startsWith('SELECT') && pending ? [pending] : sql.includes('RETURNING') && pending ? [{ submission_id: pending.submission_id }] : [],
     transaction: async (work: (tx: { query: (sql: string) => Promise<unknown[]> }) => Promise<boolean>) =>
       work({ query: async (sql: string) => (sql.includes('INSERT INTO assessment_feedback') ? [{ submission_id: pending?.submission_id }] : []) }),
   } as unknown as DataSource;
-  const grader = new AssessmentGraderService(graderDb, gateway, requests);
+  const grader = new AssessmentGraderService(graderDb, gateway, requests, config);
 
   const evidenceOf = (s: StudentState): ChapterEvidence[] =>
     catalog.map((c) => {
@@ -463,7 +465,17 @@ async function runScenario(
           variant: 'llm',
           ...ev.question,
         };
-        await grader.grade(ev.submissionId);
+        if (config.GRADING_MODE === 'batch') {
+          // Through the Message Batches API (a batch of one: what a batch costs does not depend on its size).
+          const row = pending as unknown as Pending;
+          const item = { customId: ev.submissionId, request: grader.request(row), billing: billingOf(row) };
+          const batchId = await gateway.submitBatch([item]);
+          const outcomes = await gateway.batchResults(batchId, [item], new Date());
+          if (outcomes === 'in_progress') throw new Error('The fake batch should have ended');
+          for (const outcome of outcomes) await grader.finishFromBatch(row, outcome, new Date());
+        } else {
+          await grader.grade(ev.submissionId);
+        }
         pending = null;
       }
       context = null;
@@ -702,8 +714,13 @@ function printScenario(label: string, r: Result): ReturnType<typeof summary> {
 
 type ScenarioSpec = { key: string; title: string; env: Record<string, string>; promptCaching: boolean; enforcePathQuota: boolean };
 
+/** BENCH_GRADING_MODE=batch runs (a) with GRADING_MODE=batch: every grading through the Message Batches API. */
+const BATCH_GRADING = process.env.BENCH_GRADING_MODE === 'batch';
+
 const SCENARIOS: readonly ScenarioSpec[] = [
-  { key: 'defaults', title: 'our defaults (the app with no LLM settings changed)', env: {}, promptCaching: true, enforcePathQuota: true },
+  BATCH_GRADING
+    ? { key: 'defaults', title: 'our defaults with GRADING_MODE=batch (gradings through the Message Batches API)', env: { GRADING_MODE: 'batch' }, promptCaching: true, enforcePathQuota: true }
+    : { key: 'defaults', title: 'our defaults (the app with no LLM settings changed)', env: {}, promptCaching: true, enforcePathQuota: true },
   {
     key: 'naive',
     title: 'naive: claude-sonnet-5-5 for everything, no prompt caching, no response cache (every path request calls the model), effort high',

@@ -46,6 +46,21 @@ const usdSetting = (fallback: string) =>
       return parseUsd(text);
     });
 
+/** An optional US-dollar rate per million tokens, as integer micro-dollars per million tokens. */
+const optionalUsdRate = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v, ctx) => {
+    if (v === undefined || v === '') return undefined;
+    const m = /^(\d{1,6})(?:\.(\d{1,6}))?$/.exec(v);
+    if (!m) {
+      ctx.addIssue({ code: 'custom', message: 'must be dollars per million tokens such as 2.50 (at most 6 decimals)' });
+      return z.NEVER;
+    }
+    return Number(m[1]) * 1_000_000 + Number((m[2] ?? '').padEnd(6, '0'));
+  });
+
 const optionalString = z
   .string()
   .trim()
@@ -141,6 +156,8 @@ export const envSchema = z.object({
   ANTHROPIC_MAX_RETRIES: int(3, 0, 10),
   LLM_BASE_URL: url(['http:', 'https:']),
   LLM_API_KEY: optionalString,
+  LLM_MODEL: optionalString,
+  LLM_MAX_TOKENS_PARAM: z.enum(['max_completion_tokens', 'max_tokens']).default('max_completion_tokens'),
   LLM_MODEL_ADAPTIVE_PATH: optionalString,
   LLM_MODEL_ASSESSMENT: optionalString,
   LLM_EFFORT: z.enum(['low', 'medium', 'high']).default('low'),
@@ -149,6 +166,17 @@ export const envSchema = z.object({
   LLM_CIRCUIT_FAILURES: int(5, 1, 1000),
   LLM_CIRCUIT_HALF_OPEN_SECONDS: int(30, 1, 3600),
   LLM_RETRY_BASE_MS: int(500, 1, 60_000),
+  // Prices (USD per million tokens) for a model the price list does not have, and for the
+  // OpenAI-compatible provider (else $0, flagged "local").
+  LLM_PRICE_INPUT: optionalUsdRate,
+  LLM_PRICE_OUTPUT: optionalUsdRate,
+  LLM_PRICE_CACHE_READ: optionalUsdRate,
+  LLM_PRICE_CACHE_WRITE: optionalUsdRate,
+  // Grading through the Message Batches API at the batch price; results within minutes to hours.
+  GRADING_MODE: z.enum(['interactive', 'batch']).default('interactive'),
+  GRADING_BATCH_MAX: int(100, 1, 10_000),
+  GRADING_BATCH_WAIT_SECONDS: int(60, 0, 86_400),
+  GRADING_BATCH_POLL_SECONDS: int(30, 1, 3600),
 
   LLM_COST_ALERT_THRESHOLD: usdSetting('0.50'),
   LLM_COST_ALERT_EMAIL: optionalString.pipe(z.email().optional()),

@@ -9,6 +9,12 @@ export class CheckDto {
 export class LlmCheckDto extends CheckDto {
   @ApiProperty({ enum: ['anthropic', 'openai-compatible', 'rules'], example: 'anthropic' }) provider!: string;
   @ApiProperty({ type: [String], example: [], description: 'provider:model circuits that are open' }) open_circuits!: string[];
+  @ApiProperty({
+    enum: ['ok', 'invalid', 'unknown', 'unchecked'],
+    example: 'ok',
+    description: 'The provider\'s verdict on our credentials, checked at boot without spending tokens; `invalid` serves the rules answer',
+  })
+  auth!: 'ok' | 'invalid' | 'unknown' | 'unchecked';
 }
 
 export class HealthChecksDto {

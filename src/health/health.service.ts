@@ -24,7 +24,7 @@ export class HealthService {
       timed(() => this.db.query('SELECT 1')),
       this.redis ? timed(() => this.redis!.ping(), 'redis') : Promise.resolve<CheckDto>({ status: 'up', latency_ms: 0, store: 'memory' }),
       this.indicator('queue', {}),
-      this.indicator('llm', { provider: 'rules', open_circuits: [] }),
+      this.indicator('llm', { provider: 'rules', open_circuits: [], auth: 'unchecked' }),
     ]);
     const queue = queueCheck.check;
     const llm = { ...llmCheck.check, ...llmCheck.details };

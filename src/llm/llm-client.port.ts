@@ -63,9 +63,28 @@ export interface LlmClient {
 /** What one provider call returns, before resilience, accounting and fallbacks. */
 export type AdapterResponse<T> = { value: T; usage: TokenUsage; providerRequestId?: string };
 
+/** The credentials check at boot: `invalid` only when the provider refused the key itself. */
+export type AuthCheck = { status: 'ok' | 'invalid' | 'unknown'; detail?: string };
+
 export interface LlmAdapter {
   readonly provider: LlmProviderName;
   /** How many SDK clients this adapter has constructed (they are made on first use). */
   readonly clientsCreated: number;
   call<T>(request: LlmRequest<T>, model: string, signal: AbortSignal): Promise<AdapterResponse<T>>;
+  /** Checks the credentials without spending tokens (absent: nothing to check). */
+  checkAuth?(signal: AbortSignal): Promise<AuthCheck>;
+  /** Message Batches (absent: the provider has none). */
+  readonly batches?: BatchAdapter;
+}
+
+/** One request of a batch, named by the caller's id. */
+export type BatchItem<T> = { customId: string; request: LlmRequest<T>; billing: BillingContext };
+
+/** What one batch request came back as: the adapter's answer, or why it has none. */
+export type BatchOutcome<T> = { customId: string } & ({ ok: true; response: AdapterResponse<T> } | { ok: false; error: LlmError });
+
+export interface BatchAdapter {
+  create(items: BatchItem<unknown>[], model: string): Promise<string>;
+  /** `in_progress` until the batch has ended; then every item's outcome. */
+  results<T>(batchId: string, requests: ReadonlyMap<string, LlmRequest<T>>): Promise<'in_progress' | BatchOutcome<T>[]>;
 }

@@ -7,6 +7,8 @@ import type { PriceSource } from '../usage/index.js';
 import { UsageLogService } from '../usage/index.js';
 import type {
   AdapterResponse,
+  AuthCheck,
+  BatchItem,
   BillingContext,
   LlmAdapter,
   LlmClient,
@@ -19,10 +21,12 @@ import { LlmError } from './llm.errors.js';
 import { LLM_ADAPTER } from './llm.tokens.js';
 import { modelFor } from './models/model-selection.js';
 import { formatUsd } from '../common/money/index.js';
-import { computeCost, type TokenUsage } from './pricing/cost-calculator.js';
+import { priceOverride } from './pricing/configured-price.js';
+import { computeCost, type PriceOverride, type TokenUsage } from './pricing/cost-calculator.js';
 import { assertNoIdentity } from './privacy.js';
 import { LlmPolicies } from './resilience/llm-policies.js';
 
+const AUTH_RECHECK_MS = 60_000;
 const NO_TOKENS: TokenUsage = { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0 };
 
 /**
@@ -33,7 +37,12 @@ const NO_TOKENS: TokenUsage = { inputTokens: 0, outputTokens: 0, cacheReadTokens
 @Injectable()
 export class LlmGateway implements LlmClient {
   private readonly logger = new Logger('LlmGateway');
-  private readonly warnedUnpriced = new Set<string>();
+  private readonly warned = new Set<string>();
+  private readonly override: PriceOverride | undefined;
+  /** The provider's verdict on our credentials; `invalid` serves the rules answer without calling. */
+  private authState: AuthCheck['status'] | 'unchecked' = 'unchecked';
+  private authCheckedAt = 0;
+  private authCheck?: Promise<AuthCheck['status']>;
 
   constructor(
     @Inject(LLM_ADAPTER) private readonly adapter: LlmAdapter,
@@ -42,6 +51,7 @@ export class LlmGateway implements LlmClient {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Optional() metrics?: AppMetrics,
   ) {
+    this.override = priceOverride(config, adapter.provider);
     const states = { closed: 0, half_open: 1, open: 2, isolated: 3 } as const;
     metrics?.gauge('llm_circuit_state', 'Circuit per provider:model (0 closed, 1 half-open, 2 open, 3 isolated)', ['circuit'], (g) => {
       for (const [circuit, state] of Object.entries(this.policies.circuitStates())) g.set({ circuit }, states[state]);
@@ -60,7 +70,31 @@ export class LlmGateway implements LlmClient {
       circuits: this.policies.circuitStates(),
       inFlight: this.policies.inFlight,
       queued: this.policies.queued,
+      rateLimited: this.policies.rateLimited,
+      auth: this.provider === 'rules' ? ('ok' as const) : this.authState,
     };
+  }
+
+  /**
+   * Asks the provider whether it accepts our credentials, without spending tokens. Bounded by
+   * `timeoutMs`: an unreachable provider leaves the state `unknown`, never blocks.
+   */
+  async checkAuth(timeoutMs = 5000): Promise<AuthCheck['status'] | 'unchecked'> {
+    if (!this.adapter.checkAuth) return this.authState;
+    this.authCheck ??= (async () => {
+      const controller = new AbortController();
+      const timer = setTimeout(() => controller.abort(), timeoutMs);
+      try {
+        const verdict = await this.adapter.checkAuth!(controller.signal);
+        this.authState = verdict.status;
+        return verdict.status;
+      } finally {
+        clearTimeout(timer);
+        this.authCheckedAt = Date.now();
+        this.authCheck = undefined;
+      }
+    })();
+    return this.authCheck;
   }
 
   async complete<T>(request: LlmRequest<T>, billing: BillingContext): Promise<LlmResult<T>> {
@@ -75,6 +109,14 @@ export class LlmGateway implements LlmClient {
       return this.result(base, answer.value, 'rules', NO_TOKENS, 0, 0);
     }
     assertNoIdentity([...request.system, request.input], billing.studentId);
+    if (this.authState === 'invalid') {
+      // A refused key is not tried per request; it is checked again (free) once a minute.
+      if (Date.now() - this.authCheckedAt > AUTH_RECHECK_MS) void this.checkAuth().catch(() => undefined);
+      const failure = new LlmError('auth', 'The model provider refused our credentials');
+      await this.log(base, request, billing, 0, 'rejected', failure.kind, NO_TOKENS, { microUsd: 0, priced: 'none' }, started);
+      if (!request.fallback) throw failure;
+      return { ...this.result(base, request.fallback(), 'fallback', NO_TOKENS, 0, 0), error: failure };
+    }
 
     let attempts = 0;
     let current: Promise<unknown> | undefined;
@@ -105,6 +147,51 @@ export class LlmGateway implements LlmClient {
     }
   }
 
+  /** Whether this provider can take Message Batches. */
+  get batchCapable(): boolean {
+    return this.adapter.batches !== undefined;
+  }
+
+  /** Sends requests of one feature as a Message Batch; returns the provider's batch id. */
+  async submitBatch(items: BatchItem<unknown>[]): Promise<string> {
+    if (!this.adapter.batches || items.length === 0) throw new LlmError('invalid_request', 'This provider takes no batches');
+    const feature = items[0]!.request.feature;
+    for (const item of items) assertNoIdentity([...item.request.system, item.request.input], item.billing.studentId);
+    return this.adapter.batches.create(items, modelFor(feature, this.config));
+  }
+
+  /**
+   * A batch's results once it has ended, each priced at the batch price and logged like a call
+   * (one row per request, latency from `submittedAt`); `in_progress` before.
+   */
+  async batchResults<T>(
+    batchId: string,
+    items: ReadonlyArray<BatchItem<T>>,
+    submittedAt: Date,
+  ): Promise<'in_progress' | Array<{ customId: string; result?: LlmResult<T>; error?: LlmError }>> {
+    if (!this.adapter.batches) throw new LlmError('invalid_request', 'This provider takes no batches');
+    const byId = new Map(items.map((item) => [item.customId, item]));
+    const outcomes = await this.adapter.batches.results(batchId, new Map(items.map((item) => [item.customId, item.request])));
+    if (outcomes === 'in_progress') return outcomes;
+    const since = performance.now() - (Date.now() - submittedAt.getTime());
+    const done: Array<{ customId: string; result?: LlmResult<T>; error?: LlmError }> = [];
+    for (const outcome of outcomes) {
+      const item = byId.get(outcome.customId)!;
+      const model = modelFor(item.request.feature, this.config);
+      const base = { callId: randomUUID(), provider: this.provider, model, started: since };
+      const usage = outcome.ok ? outcome.response.usage : (outcome.error.details.usage ?? NO_TOKENS);
+      const cost = this.price(model, usage, true);
+      if (outcome.ok) {
+        await this.log(base, item.request, item.billing, 1, 'success', null, usage, cost, since, batchId);
+        done.push({ customId: outcome.customId, result: this.result(base, outcome.response.value, 'llm', usage, cost.microUsd, 1) });
+      } else {
+        await this.log(base, item.request, item.billing, 1, 'error', outcome.error.kind, usage, cost, since, batchId);
+        done.push({ customId: outcome.customId, error: outcome.error });
+      }
+    }
+    return done;
+  }
+
   /** One provider call, priced and logged whatever its outcome. */
   private async attempt<T>(
     base: { callId: string; provider: LlmProviderName; model: string },
@@ -122,6 +209,10 @@ export class LlmGateway implements LlmClient {
       return { response, costMicroUsd: cost.microUsd };
     } catch (error) {
       const failure = asLlmError(error, signal);
+      if (failure.kind === 'auth') {
+        this.authState = 'invalid';
+        this.authCheckedAt = Date.now();
+      }
       const spent = failure.details.usage ?? NO_TOKENS;
       const outcome = failure.kind === 'timeout' ? 'timeout' : 'error';
       await this.log(base, request, billing, attempt, outcome, failure.kind, spent, this.price(model, spent), started, failure.details.providerRequestId);
@@ -129,13 +220,24 @@ export class LlmGateway implements LlmClient {
     }
   }
 
-  private price(model: string, usage: TokenUsage): { microUsd: number; priced: PriceSource } {
-    const cost = computeCost(model, usage, { at: new Date() });
-    if (cost.priced === 'fallback' && !this.warnedUnpriced.has(model)) {
-      this.warnedUnpriced.add(model);
-      this.logger.warn({ model }, 'Model missing from the price list: priced at the fallback rate');
-    }
+  private price(model: string, usage: TokenUsage, batch = false): { microUsd: number; priced: PriceSource } {
+    const cost = computeCost(model, usage, {
+      at: new Date(),
+      batch,
+      override: this.override,
+      // A local server's model names say nothing about Anthropic's list.
+      preferOverride: this.provider === 'openai-compatible',
+    });
+    if (cost.priced === 'fallback') this.warnOnce(`fallback:${model}`, { model }, 'Model missing from the price list: priced at the highest listed rates');
+    if (cost.priced === 'local') this.warnOnce(`local:${model}`, { model }, 'Local model priced at $0 (set LLM_PRICE_INPUT and LLM_PRICE_OUTPUT if it costs money)');
+    for (const warning of cost.warnings) this.warnOnce(warning, { model }, `Usage value the price list does not know: ${warning}`);
     return { microUsd: cost.microUsd, priced: cost.priced };
+  }
+
+  private warnOnce(key: string, context: Record<string, unknown>, message: string): void {
+    if (this.warned.has(key)) return;
+    this.warned.add(key);
+    this.logger.warn(context, message);
   }
 
   private async log(

@@ -2,7 +2,8 @@ import type { TokenUsage } from './pricing/cost-calculator.js';
 
 /**
  * Every way an LLM call can fail, as one type. `retryable` kinds are retried with backoff;
- * the others fail at once.
+ * the others fail at once. `refused` (the model declined) is final; `truncated` (stopped at
+ * max_tokens or the context window) is billed and may be asked again with more room.
  */
 export type LlmErrorKind =
   | 'timeout'
@@ -12,6 +13,8 @@ export type LlmErrorKind =
   | 'invalid_request'
   | 'auth'
   | 'bad_output'
+  | 'refused'
+  | 'truncated'
   | 'circuit_open'
   | 'busy';
 
@@ -26,6 +29,10 @@ export class LlmError extends Error {
     readonly details: {
       status?: number;
       retryAfterMs?: number;
+      /** The provider's `x-should-retry` verdict, which wins over our own classification. */
+      shouldRetry?: boolean;
+      /** For `truncated`: why the model stopped (max_tokens, model_context_window_exceeded). */
+      stopReason?: string;
       providerRequestId?: string;
       /** Tokens the provider billed even though the call failed (e.g. an answer that did not parse). */
       usage?: TokenUsage;
@@ -35,8 +42,24 @@ export class LlmError extends Error {
   }
 
   get retryable(): boolean {
-    return RETRYABLE.has(this.kind);
+    return this.details.shouldRetry ?? RETRYABLE.has(this.kind);
   }
+}
+
+/**
+ * How long the provider asks us to wait: `retry-after-ms` (milliseconds, as the SDK reads it)
+ * wins over `retry-after` (seconds or an HTTP date).
+ */
+export function retryDelayFromHeaders(headers: { get(name: string): string | null } | undefined, now = Date.now()): number | undefined {
+  const ms = Number(headers?.get('retry-after-ms') ?? Number.NaN);
+  if (Number.isFinite(ms) && ms >= 0) return ms;
+  return parseRetryAfter(headers?.get('retry-after'), now);
+}
+
+/** `x-should-retry: true|false`, else undefined. */
+export function shouldRetryFromHeaders(headers: { get(name: string): string | null } | undefined): boolean | undefined {
+  const value = headers?.get('x-should-retry');
+  return value === 'true' ? true : value === 'false' ? false : undefined;
 }
 
 /** Parses a `retry-after` header: delta seconds or an HTTP date. */

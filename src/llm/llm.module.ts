@@ -12,12 +12,25 @@ import { LLM_ADAPTER, LLM_CLIENT } from './llm.tokens.js';
 import { modelWarnings } from './models/model-warnings.js';
 import { LlmPolicies, policyOptions } from './resilience/llm-policies.js';
 
-/** Which provider answers: Anthropic with a key, else an OpenAI-compatible server, else rules. */
+const usageLogger = new Logger('LlmUsage');
+
+/**
+ * Which provider answers: Anthropic with a key, else an OpenAI-compatible server, else rules.
+ * (A configuration that cannot be priced or has no model to call is stopped at boot: boot-checks.ts.)
+ */
 export function createAdapter(config: AppConfig): LlmAdapter {
   if (config.ANTHROPIC_API_KEY) {
-    return new AnthropicAdapter({ apiKey: config.ANTHROPIC_API_KEY, baseURL: config.ANTHROPIC_BASE_URL, effort: config.LLM_EFFORT });
+    return new AnthropicAdapter({
+      apiKey: config.ANTHROPIC_API_KEY,
+      baseURL: config.ANTHROPIC_BASE_URL,
+      effort: config.LLM_EFFORT,
+      onUnknownUsageField: (field) =>
+        usageLogger.warn({ field }, `The API reported usage field "${field}", which the price list has not been checked against`),
+    });
   }
-  if (config.LLM_BASE_URL) return new OpenAiCompatibleAdapter({ baseURL: config.LLM_BASE_URL, apiKey: config.LLM_API_KEY });
+  if (config.LLM_BASE_URL) {
+    return new OpenAiCompatibleAdapter({ baseURL: config.LLM_BASE_URL, apiKey: config.LLM_API_KEY, maxTokensParam: config.LLM_MAX_TOKENS_PARAM });
+  }
   return new RulesAdapter();
 }
 
@@ -49,20 +62,31 @@ export class LlmModule implements OnModuleInit {
     private readonly health: HealthIndicators,
   ) {}
 
-  /** Says at boot which provider answers, and warns of models that are unpriced or retiring. */
-  onModuleInit(): void {
-    // Health reads the LLM state through this probe: down while any provider:model circuit is open.
+  /**
+   * Says at boot which provider answers, warns of models that are unpriced or retiring, and checks
+   * the credentials without spending tokens (a refused key is an error line; premium features
+   * serve the rules answer until the provider accepts it).
+   */
+  async onModuleInit(): Promise<void> {
+    // Health reads the LLM state through this probe: down while any provider:model circuit is open
+    // or the provider refuses the credentials.
     this.health.register('llm', {
       roundTrip: false,
       probe: () => {
-        const open = Object.entries(this.gateway.stats().circuits)
+        const { circuits, auth } = this.gateway.stats();
+        const open = Object.entries(circuits)
           .filter(([, state]) => state === 'open' || state === 'isolated')
           .map(([circuit]) => circuit);
-        return Promise.resolve({ up: open.length === 0, details: { provider: this.gateway.provider, open_circuits: open } });
+        const up = open.length === 0 && auth !== 'invalid';
+        return Promise.resolve({ up, details: { provider: this.gateway.provider, open_circuits: open, auth } });
       },
     });
     this.logger.log(`LLM provider: ${this.gateway.provider}`);
     if (this.gateway.provider === 'rules') return;
-    for (const warning of modelWarnings(this.config, new Date())) this.logger.warn(warning);
+    for (const warning of modelWarnings(this.config, new Date(), this.gateway.provider)) this.logger.warn(warning);
+    const auth = await this.gateway.checkAuth().catch(() => 'unknown' as const);
+    if (auth === 'invalid') this.logger.error('LLM credentials refused by the provider: premium features serve the rules answer (auth: invalid)');
+    else if (auth === 'ok') this.logger.log('LLM credentials accepted (auth: ok)');
+    else this.logger.warn(`LLM credentials not confirmed (auth: ${auth}); calls will tell`);
   }
 }

@@ -1,1 +1,2 @@
 export { PremiumModule } from './premium.module.js';
+export { gradingBudgetProblems } from './assessments/grading-budget.js';

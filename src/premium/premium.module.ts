@@ -11,6 +11,7 @@ import { AssessmentGraderService } from './assessments/assessment-grader.service
 import { AssessmentQuestionsRepository } from './assessments/assessment-questions.repository.js';
 import { AssessmentsController } from './assessments/assessments.controller.js';
 import { AssessmentsService } from './assessments/assessments.service.js';
+import { BatchGradingService } from './assessments/batch-grading.service.js';
 import { GradingQueueService } from './assessments/grading-queue.service.js';
 import { PremiumGuard } from './gating/premium.guard.js';
 import { QuotaController } from './quota/quota.controller.js';
@@ -27,6 +28,7 @@ import { QuotaController } from './quota/quota.controller.js';
     AssessmentsService,
     AssessmentGraderService,
     GradingQueueService,
+    BatchGradingService,
   ],
   exports: [GradingQueueService],
 })

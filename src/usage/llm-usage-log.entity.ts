@@ -2,7 +2,7 @@ import { Check, Column, CreateDateColumn, DeleteDateColumn, Entity, ForeignKey, 
 import { Student } from '../core/index.js';
 
 export type UsageOutcome = 'success' | 'error' | 'timeout' | 'rejected' | 'fallback';
-export type PriceSource = 'listed' | 'fallback' | 'none';
+export type PriceSource = 'listed' | 'fallback' | 'configured' | 'local' | 'none';
 
 /** numeric(14,6) dollars stay a decimal string end to end: never a float. */
 @Entity({ name: 'llm_usage_logs' })
@@ -12,7 +12,7 @@ export type PriceSource = 'listed' | 'fallback' | 'none';
   'attempt >= 0 AND tokens_input >= 0 AND tokens_output >= 0 AND cache_read_tokens >= 0 AND cache_write_tokens >= 0 ' +
     'AND cache_write_1h_tokens >= 0 AND cost_usd >= 0 AND latency_ms >= 0',
 )
-@Check('llm_usage_logs_price_source_check', `price_source IN ('listed', 'fallback', 'none')`)
+@Check('llm_usage_logs_price_source_check', `price_source IN ('listed', 'fallback', 'configured', 'local', 'none')`)
 @Index('llm_usage_logs_created_idx', { synchronize: false })
 @Index('llm_usage_logs_student_created_idx', { synchronize: false })
 @Index('llm_usage_logs_report_idx', { synchronize: false })

@@ -42,6 +42,7 @@ const ALL_TABLES = [
   'premium_requests',
   'premium_quota_holds',
   'adaptive_path_builds',
+  'grading_batches',
 ].sort();
 
 const columns = (tablesIn: string[]) =>

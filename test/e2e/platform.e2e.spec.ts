@@ -88,7 +88,7 @@ describe('GET /api/v1/health', () => {
         database: { status: 'up', latency_ms: expect.any(Number) },
         cache: { status: 'up', latency_ms: 0, store: 'memory' },
         queue: { status: 'up', latency_ms: expect.any(Number) },
-        llm: { status: 'up', latency_ms: 0, provider: 'rules', open_circuits: [] },
+        llm: { status: 'up', latency_ms: 0, provider: 'rules', open_circuits: [], auth: 'ok' },
       },
       timestamp: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T.*Z$/),
     });

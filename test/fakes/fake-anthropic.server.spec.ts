@@ -142,6 +142,25 @@ describe('FakeAnthropicServer driven by the real SDK', () => {
   });
 
   describe('usage and prompt caching', () => {
+    // The mechanics below use short prefixes, so this fake caches any marked prefix.
+    let any: FakeAnthropicServer;
+    let anyClient: Anthropic;
+    beforeAll(async () => {
+      any = await FakeAnthropicServer.start({ minCacheableTokens: () => 0 });
+      anyClient = new Anthropic({ apiKey: 'test-key', baseURL: any.url, maxRetries: 0 });
+    });
+    afterAll(() => any.close());
+    beforeEach(() => any.reset());
+
+    it('caches only prefixes of at least the model\'s published minimum by default (Sonnet 5.5: 1,024; Haiku 5.5: 4,096)', async () => {
+      const cached = (m: Anthropic.Message) => m.usage.cache_creation_input_tokens;
+      const marked = (tokens: number) => [{ type: 'text' as const, text: 'A'.repeat(tokens * 4), cache_control: { type: 'ephemeral' as const } }];
+      expect(cached(await client.messages.create({ ...ask(), system: marked(1023) }))).toBe(0);
+      expect(cached(await client.messages.create({ ...ask(), system: marked(1024) }))).toBe(1024);
+      expect(cached(await client.messages.create({ ...ask(), model: 'claude-haiku-5-5', system: marked(2048) }))).toBe(0);
+      expect(cached(await client.messages.create({ ...ask(), model: 'claude-opus-5-5', system: marked(512) }))).toBe(512);
+    });
+
     const system = (...blocks: Array<{ text: string; ttl?: '5m' | '1h' }>) =>
       blocks.map(({ text, ttl }) => ({
         type: 'text' as const,
@@ -161,15 +180,15 @@ describe('FakeAnthropicServer driven by the real SDK', () => {
         output_tokens_details: null,
         server_tool_use: null,
         service_tier: 'standard',
-        inference_geo: null,
+        inference_geo: 'global',
         speed: 'standard',
       });
     });
 
     it('writes a cache_control prefix on first sight and reads it on the next request', async () => {
       const prefix = system({ text: 'A'.repeat(400) });
-      const first = await client.messages.create({ ...ask('B'.repeat(40)), system: prefix });
-      const second = await client.messages.create({ ...ask('C'.repeat(80)), system: prefix });
+      const first = await anyClient.messages.create({ ...ask('B'.repeat(40)), system: prefix });
+      const second = await anyClient.messages.create({ ...ask('C'.repeat(80)), system: prefix });
 
       expect(first.usage).toMatchObject({
         input_tokens: 10,
@@ -187,17 +206,17 @@ describe('FakeAnthropicServer driven by the real SDK', () => {
 
     it('reads the longest cached prefix, writes the changed tail by its ttl, and treats another model as a miss', async () => {
       const longLived = { text: 'A'.repeat(400), ttl: '1h' as const };
-      const first = await client.messages.create({ ...ask(), system: system(longLived, { text: 'B'.repeat(200) }) });
+      const first = await anyClient.messages.create({ ...ask(), system: system(longLived, { text: 'B'.repeat(200) }) });
       expect(first.usage.cache_creation).toEqual({ ephemeral_1h_input_tokens: 100, ephemeral_5m_input_tokens: 50 });
 
-      const changedTail = await client.messages.create({ ...ask(), system: system(longLived, { text: 'D'.repeat(80) }) });
+      const changedTail = await anyClient.messages.create({ ...ask(), system: system(longLived, { text: 'D'.repeat(80) }) });
       expect(changedTail.usage).toMatchObject({
         cache_read_input_tokens: 100,
         cache_creation_input_tokens: 20,
         cache_creation: { ephemeral_1h_input_tokens: 0, ephemeral_5m_input_tokens: 20 },
       });
 
-      const otherModel = await client.messages.create({
+      const otherModel = await anyClient.messages.create({
         ...ask(),
         model: 'claude-haiku-5-5',
         system: system(longLived, { text: 'D'.repeat(80) }),
@@ -215,10 +234,10 @@ describe('FakeAnthropicServer driven by the real SDK', () => {
           ],
         },
       ];
-      const first = await client.messages.create({ ...ask(), messages });
-      const second = await client.messages.create({ ...ask(), messages });
-      fake.reset();
-      const afterReset = await client.messages.create({ ...ask(), messages });
+      const first = await anyClient.messages.create({ ...ask(), messages });
+      const second = await anyClient.messages.create({ ...ask(), messages });
+      any.reset();
+      const afterReset = await anyClient.messages.create({ ...ask(), messages });
       const usage = (m: Anthropic.Message) => [m.usage.cache_creation_input_tokens, m.usage.cache_read_input_tokens, m.usage.input_tokens];
       expect([first, second, afterReset].map(usage)).toEqual([
         [10, 0, 2],
@@ -364,9 +383,109 @@ describe('FakeAnthropicServer driven by the real SDK', () => {
       expect(noKey.status).toBe(401);
       expect(await noKey.json()).toMatchObject({ type: 'error', error: { type: 'authentication_error' } });
 
-      const elsewhere = await fetch(`${fake.url}/v1/models`);
+      const elsewhere = await fetch(`${fake.url}/v1/files`, { headers: { 'x-api-key': 'k', 'anthropic-version': '2026-10-21' } });
       expect(elsewhere.status).toBe(404);
       expect(fake.requests).toHaveLength(1);
+    });
+
+    it('requires a known anthropic-version', async () => {
+      const send = (version?: string) =>
+        fetch(`${fake.url}/v1/messages`, {
+          method: 'POST',
+          headers: { 'x-api-key': 'k', 'content-type': 'application/json', ...(version && { 'anthropic-version': version }) },
+          body: JSON.stringify(ask()),
+        });
+      expect((await send()).status).toBe(400);
+      expect(((await (await send('2099-01-01')).json()) as { error: { message: string } }).error.message).toBe('anthropic-version: 2099-01-01 is not a valid version');
+      expect((await send('2026-10-21')).status).toBe(200);
+      // The version the installed SDK sends.
+      await client.messages.create(ask());
+      expect(fake.requests.at(-1)!.headers['anthropic-version']).toBe('2026-10-21');
+    });
+
+    it('refuses sampling parameters on every model under 2026-10-21, as extra inputs', async () => {
+      for (const model of ['claude-haiku-4-5', 'claude-sonnet-4-5', 'claude-opus-4-8', 'claude-sonnet-5-5']) {
+        const error = await apiError(createRaw({ ...ask(), model, temperature: 0 }));
+        expect([error.status, error.apiMessage]).toEqual([400, 'temperature: Extra inputs are not permitted']);
+      }
+    });
+
+    it('takes prefill and thinking budgets on the 4.5 models only, effort from 4.6 on', async () => {
+      const prefill = { ...ask(), messages: [...ask().messages, { role: 'assistant', content: '{' }] };
+      expect((await createRaw({ ...prefill, model: 'claude-haiku-4-5' })).stop_reason).toBe('end_turn');
+      expect((await apiError(createRaw({ ...prefill, model: 'claude-opus-4-6' }))).apiMessage).toMatch(/prefill/);
+      expect((await apiError(createRaw({ ...ask(), model: 'claude-haiku-4-5', output_config: { effort: 'low' } }))).apiMessage).toMatch(/effort/);
+      expect((await createRaw({ ...ask(), model: 'claude-sonnet-4-6', output_config: { effort: 'low' } })).stop_reason).toBe('end_turn');
+      expect((await apiError(createRaw({ ...ask(), model: 'claude-sonnet-4-5', inference_geo: 'us' }))).apiMessage).toMatch(/inference_geo/);
+    });
+
+    it('allows max_tokens: 0 (nothing generated), rejects a negative one', async () => {
+      const message = await client.messages.create({ ...ask(), max_tokens: 0 });
+      expect([message.stop_reason, message.usage.output_tokens, message.content]).toEqual(['max_tokens', 0, []]);
+      expect((await apiError(createRaw({ ...ask(), max_tokens: -1 }))).status).toBe(400);
+    });
+  });
+
+  describe('what the API also answers', () => {
+    it('413 past the request size limit', async () => {
+      const small = await FakeAnthropicServer.start({ maxRequestBytes: 1000 });
+      try {
+        const c = new Anthropic({ apiKey: 'k', baseURL: small.url, maxRetries: 0 });
+        const error = await apiError(c.messages.create(ask('x'.repeat(2000))));
+        expect([error.status, error.type]).toEqual([413, 'request_too_large']);
+      } finally {
+        await small.close();
+      }
+    });
+
+    it('refusals and context-window stops, billed like any answer', async () => {
+      fake.enqueue({ kind: 'refusal' }, { kind: 'context_window' });
+      const refused = await client.messages.create(ask());
+      expect([refused.stop_reason, refused.content]).toEqual(['refusal', []]);
+      expect(refused.usage.input_tokens).toBeGreaterThan(0);
+      expect((await client.messages.create(ask())).stop_reason).toBe('model_context_window_exceeded');
+    });
+
+    it('rate-limit headers on every answer; retry-after-ms and x-should-retry on a 429', async () => {
+      const ok = await client.messages.create(ask()).withResponse();
+      expect(ok.response.headers.get('anthropic-ratelimit-requests-remaining')).toMatch(/^\d+$/);
+      fake.enqueue({ kind: 'rate_limited', retryAfterMs: 1500, shouldRetry: false });
+      const error = await apiError(client.messages.create(ask()));
+      expect([error.headers?.get('retry-after-ms'), error.headers?.get('x-should-retry'), error.headers?.get('anthropic-ratelimit-requests-remaining')]).toEqual([
+        '1500',
+        'false',
+        '0',
+      ]);
+    });
+
+    it('the models list, and 401 for a key it does not know', async () => {
+      const strict = await FakeAnthropicServer.start({ validApiKeys: ['good'] });
+      try {
+        const page = await new Anthropic({ apiKey: 'good', baseURL: strict.url, maxRetries: 0 }).models.list({ limit: 1 });
+        expect(page.data.map((m) => m.id)).toContain('claude-sonnet-5-5');
+        const error = await apiError(new Anthropic({ apiKey: 'bad', baseURL: strict.url, maxRetries: 0 }).models.list());
+        expect(error).toBeInstanceOf(Anthropic.AuthenticationError);
+      } finally {
+        await strict.close();
+      }
+    });
+
+    it('Message Batches: create, retrieve until ended, results as JSONL at the batch service tier', async () => {
+      const batch = await client.messages.batches.create({
+        requests: [
+          { custom_id: 'a', params: ask('first') },
+          { custom_id: 'b', params: { ...ask('second'), temperature: 0 } as unknown as MessageCreateParamsNonStreaming },
+        ],
+      });
+      expect(batch).toMatchObject({ type: 'message_batch', processing_status: 'ended' });
+      const results: Anthropic.Messages.MessageBatchIndividualResponse[] = [];
+      for await (const item of await client.messages.batches.results(batch.id)) results.push(item);
+      expect(results.map((r) => [r.custom_id, r.result.type])).toEqual([
+        ['a', 'succeeded'],
+        ['b', 'errored'],
+      ]);
+      const first = results[0]!.result;
+      expect(first.type === 'succeeded' && first.message.usage.service_tier).toBe('batch');
     });
   });
 

@@ -1,26 +1,34 @@
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { API_VERSIONS, FAKE_MODELS, type FakeModelRules } from './fake-models.js';
 
 /**
  * A stand-in for Anthropic's Messages API (`POST /v1/messages`, non-streaming) that the real SDK
- * talks to over HTTP, so no test mocks the SDK module. It refuses what the 5.x models refuse
- * (November 2026), answers structured output with a value generated from the requested JSON
- * schema, reports usage and prompt caching deterministically, and fails on cue.
+ * talks to over HTTP, so no test mocks the SDK module. It enforces what API version 2026-10-21
+ * enforces per model (fake-models.ts): the anthropic-version header, no sampling parameters on any
+ * model, no prefill or effort where the model refuses them, the minimum cacheable prefix per
+ * model, max_tokens from 0, a 413 past the request size limit. It answers structured output with a
+ * value generated from the requested JSON schema, reports usage and prompt caching
+ * deterministically, sends rate-limit headers, and fails on cue (429 with retry-after /
+ * retry-after-ms / x-should-retry, 5xx, refusals, truncation). It also serves the models list and
+ * the Message Batches endpoints.
  *
  *   const fake = await FakeAnthropicServer.start();
  *   const client = new Anthropic({ apiKey: 'test-key', baseURL: fake.url, maxRetries: 0 });
  *
  * It also answers `POST /v1/messages/count_tokens`. Options (all optional; the defaults are the
  * behaviour above) make it closer to the real API for cost studies: a real tokenizer, a clock
- * for the cache's time to live, the minimum cacheable prefix per model, thinking tokens billed as
+ * for the cache's time to live, another minimum cacheable prefix, thinking tokens billed as
  * output (and counted against max_tokens), and the structured-output schema billed as input.
  */
 
 export type FakeMode =
   | { kind: 'ok' }
-  | { kind: 'rate_limited'; retryAfterSeconds: number }
-  | { kind: 'server_error' }
+  | { kind: 'rate_limited'; retryAfterSeconds?: number; retryAfterMs?: number; shouldRetry?: boolean }
+  | { kind: 'server_error'; shouldRetry?: boolean }
+  | { kind: 'refusal' }
+  | { kind: 'context_window' }
   | { kind: 'overloaded' }
   | { kind: 'slow'; delayMs: number }
   | { kind: 'malformed_json' }
@@ -42,6 +50,7 @@ type ErrorType =
   | 'authentication_error'
   | 'not_found_error'
   | 'rate_limit_error'
+  | 'request_too_large'
   | 'api_error'
   | 'overloaded_error';
 type Failure = { status: number; type: ErrorType; message: string; headers?: Record<string, string> };
@@ -58,9 +67,9 @@ export type FakeAnthropicOptions = {
   /** The clock the prompt cache reads for its time to live, in ms; default Date.now. */
   now?: () => number;
   /**
-   * The shortest prefix, in tokens, that the cache stores for a model, as the real API has one
-   * per model (a shorter marked prefix is silently not cached). Default 0: everything marked caches.
-   * Return Infinity to turn prompt caching off.
+   * The shortest prefix, in tokens, that the cache stores for a model (a shorter marked prefix is
+   * silently not cached). Default: each model's published minimum (fake-models.ts). Return
+   * Infinity to turn prompt caching off, 0 to cache any marked prefix.
    */
   minCacheableTokens?: (model: string) => number;
   /**
@@ -70,6 +79,24 @@ export type FakeAnthropicOptions = {
   thinkingTokens?: (body: any) => number;
   /** Bill the structured-output schema (output_config.format) as input, ahead of the system prompt. Default false. */
   countOutputFormat?: boolean;
+  /** Only these keys are accepted (401 otherwise). Default: any key. */
+  validApiKeys?: readonly string[];
+  /** Usage fields to report beside the token counts (inference_geo, server_tool_use, speed, unknown ones…). */
+  usage?: (body: any) => Record<string, unknown>;
+  /** Request bodies above this many bytes answer 413, as the API does past 32 MB. */
+  maxRequestBytes?: number;
+  /** How long a message batch stays `in_progress` before it has ended; default 0. */
+  batchProcessingMs?: number;
+};
+
+/** The Messages API's request size limit. */
+export const MAX_REQUEST_BYTES = 32 * 1024 * 1024;
+export const RATE_LIMIT_REQUESTS = 4000;
+
+type StoredBatch = {
+  id: string;
+  createdAt: number;
+  results: Array<{ custom_id: string; result: JsonObject }>;
 };
 
 export class FakeAnthropicServer {
@@ -77,6 +104,7 @@ export class FakeAnthropicServer {
   private readonly queue: FakeMode[] = [];
   private defaultMode: FakeMode = { kind: 'ok' };
   private responders: FakeResponder[] = [];
+  private extraUsage?: (body: any) => Record<string, unknown>;
   private readonly cache: PromptCache;
   private readonly sockets = new Set<Socket>();
   /** Cancels the pending `slow` answers, so close() never waits on a timer. */
@@ -85,6 +113,8 @@ export class FakeAnthropicServer {
   private closed = false;
   /** How many `count_tokens` requests were answered. */
   tokenCountRequests = 0;
+  /** Message batches created, in order. */
+  readonly batches: StoredBatch[] = [];
 
   private constructor(
     private readonly server: Server,
@@ -130,13 +160,21 @@ export class FakeAnthropicServer {
     this.responders.push(responder);
   }
 
+  /** Usage fields to report beside the token counts from now on (until reset), over the `usage` option. */
+  reportUsage(extra: (body: any) => Record<string, unknown>): void {
+    this.extraUsage = extra;
+  }
+
   /** Back to a fresh server: no recorded requests, queued modes, responders or cached prompts; default `ok`. */
   reset(): void {
+    this.extraUsage = undefined;
     this.requests.length = 0;
     this.queue.length = 0;
     this.defaultMode = { kind: 'ok' };
     this.responders = [];
     this.cache.clear();
+    this.batches.length = 0;
+    this.tokenCountRequests = 0;
   }
 
   async close(): Promise<void> {
@@ -153,9 +191,28 @@ export class FakeAnthropicServer {
     const requestId = `req_fake_${n}`;
     try {
       const chunks: Buffer[] = [];
-      for await (const chunk of req) chunks.push(chunk as Buffer);
+      let size = 0;
+      for await (const chunk of req) {
+        size += (chunk as Buffer).length;
+        chunks.push(chunk as Buffer);
+      }
       const raw = Buffer.concat(chunks).toString('utf8');
       const path = new URL(req.url ?? '/', 'http://fake').pathname;
+      const early = checkCredentials(req, this.options.validApiKeys) ?? checkVersion(req);
+      if (size > (this.options.maxRequestBytes ?? MAX_REQUEST_BYTES)) {
+        sendError(res, requestId, { status: 413, type: 'request_too_large', message: 'Request exceeds the maximum allowed number of bytes' });
+        return;
+      }
+      if (req.method === 'GET' && path === '/v1/models') {
+        if (early) sendError(res, requestId, early);
+        else send(res, 200, requestId, modelsPage());
+        return;
+      }
+      if (path.startsWith('/v1/messages/batches')) {
+        if (early) sendError(res, requestId, early);
+        else this.batchRoute(req.method ?? 'GET', path, raw, res, requestId);
+        return;
+      }
       if (req.method === 'POST' && path === '/v1/messages/count_tokens') {
         this.countTokensOf(req, res, requestId, raw);
         return;
@@ -171,9 +228,9 @@ export class FakeAnthropicServer {
 
       const failure =
         (isObject(body) ? undefined : invalid('The request body is not a JSON object')) ??
-        checkCredentials(req) ??
+        early ??
         failureFor(mode) ??
-        validate(body as JsonObject);
+        validate(body as JsonObject, versionOf(req));
       if (failure) {
         sendError(res, requestId, failure);
         return;
@@ -186,12 +243,97 @@ export class FakeAnthropicServer {
     }
   }
 
+  /** The Message Batches endpoints: create, retrieve, results (JSONL). Each request is checked and answered like a message. */
+  private batchRoute(method: string, path: string, raw: string, res: ServerResponse, requestId: string): void {
+    if (method === 'POST' && path === '/v1/messages/batches') {
+      const body = parseJson(raw);
+      const requests = isObject(body) && Array.isArray(body.requests) ? (body.requests as unknown[]) : undefined;
+      if (!requests || requests.length === 0) {
+        sendError(res, requestId, invalid('requests: at least one request is required'));
+        return;
+      }
+      const ids = new Set<string>();
+      for (const item of requests) {
+        const id = asObject(item).custom_id;
+        if (typeof id !== 'string' || !/^[a-zA-Z0-9_-]{1,64}$/.test(id) || ids.has(id)) {
+          sendError(res, requestId, invalid('requests: each custom_id must be unique and match ^[a-zA-Z0-9_-]{1,64}$'));
+          return;
+        }
+        ids.add(id);
+        const params = asObject(asObject(item).params);
+        if (params.stream === true) {
+          sendError(res, requestId, invalid('requests: stream is not supported in batches'));
+          return;
+        }
+      }
+      const batch: StoredBatch = { id: `msgbatch_fake_${this.batches.length + 1}`, createdAt: Date.now(), results: [] };
+      for (const item of requests) {
+        const { custom_id, params } = asObject(item) as { custom_id: string; params: unknown };
+        const n = ++this.served;
+        this.requests.push({ headers: {}, body: params, receivedAt: Date.now() });
+        const mode = this.queue.shift() ?? this.defaultMode;
+        const failure = (isObject(params) ? undefined : invalid('params: must be an object')) ?? failureFor(mode) ?? validate(params as JsonObject, '2026-10-21');
+        const result = failure
+          ? { type: 'errored', error: { type: 'error', error: { type: failure.type, message: failure.message } } }
+          : { type: 'succeeded', message: this.message(n, mode, params as JsonObject, 'batch') };
+        batch.results.push({ custom_id, result });
+      }
+      this.batches.push(batch);
+      send(res, 200, requestId, this.batchObject(batch));
+      return;
+    }
+    const m = /^\/v1\/messages\/batches\/([^/]+)(\/results)?$/.exec(path);
+    const batch = m ? this.batches.find((b) => b.id === m[1]) : undefined;
+    if (!batch || method !== 'GET') {
+      sendError(res, requestId, { status: 404, type: 'not_found_error', message: `batch: ${m?.[1] ?? path}` });
+      return;
+    }
+    if (!m![2]) {
+      send(res, 200, requestId, this.batchObject(batch));
+      return;
+    }
+    if (!this.batchEnded(batch)) {
+      sendError(res, requestId, invalid(`batch ${batch.id} is still in progress`));
+      return;
+    }
+    if (res.destroyed || res.writableEnded) return;
+    res.writeHead(200, { 'content-type': 'application/binary', 'request-id': requestId });
+    res.end(batch.results.map((r) => JSON.stringify(r)).join('\n') + '\n');
+  }
+
+  private batchEnded(batch: StoredBatch): boolean {
+    return Date.now() - batch.createdAt >= (this.options.batchProcessingMs ?? 0);
+  }
+
+  private batchObject(batch: StoredBatch): JsonObject {
+    const ended = this.batchEnded(batch);
+    const counts = { processing: 0, succeeded: 0, errored: 0, canceled: 0, expired: 0 };
+    for (const r of batch.results) {
+      if (!ended) counts.processing++;
+      else if (r.result.type === 'succeeded') counts.succeeded++;
+      else counts.errored++;
+    }
+    return {
+      id: batch.id,
+      type: 'message_batch',
+      processing_status: ended ? 'ended' : 'in_progress',
+      request_counts: counts,
+      created_at: new Date(batch.createdAt).toISOString(),
+      ended_at: ended ? new Date(batch.createdAt + (this.options.batchProcessingMs ?? 0)).toISOString() : null,
+      expires_at: new Date(batch.createdAt + 24 * 3600_000).toISOString(),
+      archived_at: null,
+      cancel_initiated_at: null,
+      results_url: ended ? `${this.url}/v1/messages/batches/${batch.id}/results` : null,
+    };
+  }
+
   /** `POST /v1/messages/count_tokens`: the prompt's input tokens, counted as the usage of a message would be. */
   private countTokensOf(req: IncomingMessage, res: ServerResponse, requestId: string, raw: string): void {
     const body = parseJson(raw);
     const failure =
       (isObject(body) ? undefined : invalid('The request body is not a JSON object')) ??
-      checkCredentials(req) ??
+      checkCredentials(req, this.options.validApiKeys) ??
+      checkVersion(req) ??
       (typeof (body as JsonObject).model === 'string' && (body as JsonObject).model !== ''
         ? undefined
         : invalid('model: Field required')) ??
@@ -224,8 +366,9 @@ export class FakeAnthropicServer {
     });
   }
 
-  private message(n: number, mode: FakeMode, body: JsonObject): JsonObject {
+  private message(n: number, mode: FakeMode, body: JsonObject, tier: 'standard' | 'batch' = 'standard'): JsonObject {
     const model = String(body.model);
+    const rules = FAKE_MODELS[model];
     const input = this.cache.inputUsage(model, promptSegments(body, this.options.countOutputFormat === true));
     let text = this.answerText(mode, body);
     let stopReason = 'end_turn';
@@ -234,18 +377,25 @@ export class FakeAnthropicServer {
     const thinking = Math.min(maxTokens, Math.max(0, Math.floor(this.options.thinkingTokens?.(body) ?? 0)));
     const room = maxTokens - thinking;
     const count = this.options.countTokens ?? countTokens;
-    // Like the real API: an answer longer than max_tokens is cut off, not an error.
-    if (count(text) > room) {
+    if (mode.kind === 'refusal') {
+      text = '';
+      stopReason = 'refusal';
+    } else if (mode.kind === 'context_window') {
+      text = text.slice(0, Math.max(0, Math.floor(text.length / 2)));
+      stopReason = 'model_context_window_exceeded';
+    } else if (count(text) > room) {
+      // Like the real API: an answer longer than max_tokens is cut off, not an error.
       text = this.options.countTokens ? cutToTokens(text, room, count) : text.slice(0, room * 4);
       stopReason = 'max_tokens';
     }
     const thinkingBlocks = thinking > 0 ? [{ type: 'thinking', thinking: '', signature: `fake_signature_${n}` }] : [];
+    const outputTokens = maxTokens === 0 ? 0 : thinking > 0 ? thinking + count(text) : Math.max(1, count(text));
     return {
       id: `msg_fake_${n}`,
       type: 'message',
       role: 'assistant',
       model,
-      content: [...thinkingBlocks, { type: 'text', text, citations: null }],
+      content: [...thinkingBlocks, ...(text || stopReason === 'end_turn' ? [{ type: 'text', text, citations: null }] : [])],
       stop_reason: stopReason,
       stop_sequence: null,
       stop_details: null,
@@ -256,12 +406,15 @@ export class FakeAnthropicServer {
         cache_creation_input_tokens: input.creation5m + input.creation1h,
         cache_read_input_tokens: input.read,
         cache_creation: { ephemeral_5m_input_tokens: input.creation5m, ephemeral_1h_input_tokens: input.creation1h },
-        output_tokens: thinking > 0 ? thinking + count(text) : Math.max(1, count(text)),
+        output_tokens: outputTokens,
         output_tokens_details: null,
         server_tool_use: null,
-        service_tier: 'standard',
-        inference_geo: null,
-        speed: 'standard',
+        service_tier: tier,
+        // Reported by the models that take inference_geo; older ones say nothing.
+        inference_geo: rules?.inferenceGeo ? (typeof body.inference_geo === 'string' ? body.inference_geo : 'global') : null,
+        speed: typeof body.speed === 'string' ? body.speed : 'standard',
+        ...this.options.usage?.(body),
+        ...this.extraUsage?.(body),
       },
     };
   }
@@ -283,7 +436,12 @@ export class FakeAnthropicServer {
 
 function send(res: ServerResponse, status: number, requestId: string, payload: unknown, headers: Record<string, string> = {}): void {
   if (res.destroyed || res.writableEnded) return;
-  res.writeHead(status, { 'content-type': 'application/json', 'request-id': requestId, ...headers }).end(JSON.stringify(payload));
+  const limits = {
+    'anthropic-ratelimit-requests-limit': String(RATE_LIMIT_REQUESTS),
+    'anthropic-ratelimit-requests-remaining': String(status === 429 ? 0 : RATE_LIMIT_REQUESTS - 1),
+    'anthropic-ratelimit-requests-reset': new Date(Date.now() + 60_000).toISOString(),
+  };
+  res.writeHead(status, { 'content-type': 'application/json', 'request-id': requestId, ...limits, ...headers }).end(JSON.stringify(payload));
 }
 
 function sendError(res: ServerResponse, requestId: string, failure: Failure): void {
@@ -303,9 +461,28 @@ function parseJson(raw: string): unknown {
 
 const invalid = (message: string): Failure => ({ status: 400, type: 'invalid_request_error', message });
 
-function checkCredentials(req: IncomingMessage): Failure | undefined {
-  if (req.headers['x-api-key'] || req.headers.authorization) return undefined;
-  return { status: 401, type: 'authentication_error', message: 'x-api-key header is required' };
+function checkCredentials(req: IncomingMessage, validKeys?: readonly string[]): Failure | undefined {
+  const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+  const key = (req.headers['x-api-key'] as string | undefined) ?? bearer;
+  if (!key) return { status: 401, type: 'authentication_error', message: 'x-api-key or Authorization header is required' };
+  if (validKeys && !validKeys.includes(key)) return { status: 401, type: 'authentication_error', message: 'invalid x-api-key' };
+  return undefined;
+}
+
+function versionOf(req: IncomingMessage): string {
+  return String(req.headers['anthropic-version'] ?? '');
+}
+
+function checkVersion(req: IncomingMessage): Failure | undefined {
+  const version = versionOf(req);
+  if (!version) return invalid('anthropic-version: header is required');
+  if (!(API_VERSIONS as readonly string[]).includes(version)) return invalid(`anthropic-version: ${version} is not a valid version`);
+  return undefined;
+}
+
+function modelsPage(): JsonObject {
+  const data = Object.keys(FAKE_MODELS).map((id) => ({ type: 'model', id, display_name: id, created_at: '2026-01-01T00:00:00Z' }));
+  return { data, has_more: false, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null };
 }
 
 /** Scripted failures win over validation, the way a gateway answers before the model sees the body. */
@@ -316,10 +493,19 @@ function failureFor(mode: FakeMode): Failure | undefined {
         status: 429,
         type: 'rate_limit_error',
         message: 'Number of request tokens has exceeded your per-minute rate limit (fake)',
-        headers: { 'retry-after': String(mode.retryAfterSeconds) },
+        headers: {
+          ...(mode.retryAfterSeconds !== undefined && { 'retry-after': String(mode.retryAfterSeconds) }),
+          ...(mode.retryAfterMs !== undefined && { 'retry-after-ms': String(mode.retryAfterMs) }),
+          'x-should-retry': String(mode.shouldRetry ?? true),
+        },
       };
     case 'server_error':
-      return { status: 500, type: 'api_error', message: 'Internal server error (fake)' };
+      return {
+        status: 500,
+        type: 'api_error',
+        message: 'Internal server error (fake)',
+        headers: { 'x-should-retry': String(mode.shouldRetry ?? true) },
+      };
     case 'overloaded':
       return { status: 529, type: 'overloaded_error', message: 'Overloaded (fake)' };
     case 'auth_error':
@@ -329,47 +515,56 @@ function failureFor(mode: FakeMode): Failure | undefined {
   }
 }
 
-/** What the 5.x models accept: no sampling parameters, forced tools, prefill or thinking budgets. */
-function validate(body: JsonObject): Failure | undefined {
+/** What the model accepts under the request's API version (rules per model in fake-models.ts). */
+function validate(body: JsonObject, version: string): Failure | undefined {
   const model = body.model;
   if (typeof model !== 'string' || model === '') return invalid('model: Field required');
   if (body.max_tokens === undefined) return invalid('max_tokens: Field required');
-  if (!Number.isInteger(body.max_tokens) || (body.max_tokens as number) < 1) {
-    return invalid('max_tokens: Input should be a positive integer');
+  // From 2026-10-21, max_tokens: 0 is allowed (a cache warm-up that generates nothing).
+  if (!Number.isInteger(body.max_tokens) || (body.max_tokens as number) < 0) {
+    return invalid('max_tokens: Input should be a non-negative integer');
   }
   const messages = body.messages;
   if (!Array.isArray(messages) || messages.length === 0) return invalid('messages: at least one message is required');
   if (body.stream === true) return invalid('stream: the fake Anthropic server answers non-streaming requests only');
-  if (!model.startsWith('claude-')) return { status: 404, type: 'not_found_error', message: `model: ${model}` };
+  const rules: FakeModelRules | undefined = FAKE_MODELS[model];
+  if (!rules) return { status: 404, type: 'not_found_error', message: `model: ${model}` };
 
-  for (const name of ['temperature', 'top_p', 'top_k']) {
-    if (name in body) {
-      return invalid(`${name}: sampling parameters are not supported by ${model}; steer the model with output_config.effort instead`);
+  if (version === '2026-10-21') {
+    for (const name of ['temperature', 'top_p', 'top_k']) {
+      if (name in body) return invalid(`${name}: Extra inputs are not permitted`);
     }
   }
   const toolChoice = asObject(body.tool_choice);
-  if (toolChoice.type === 'tool' || toolChoice.type === 'any') {
+  if (!rules.prefill && (toolChoice.type === 'tool' || toolChoice.type === 'any')) {
     return invalid(
       `tool_choice: forcing tool use (type "${String(toolChoice.type)}") is not supported by ${model}; ` +
         'use "auto" or "none", or output_config.format for structured output',
     );
   }
-  if (asObject(messages.at(-1)).role === 'assistant') {
+  if (!rules.prefill && asObject(messages.at(-1)).role === 'assistant') {
     return invalid(`messages: ${model} does not support assistant message prefill; the conversation must end with a user message`);
   }
   if (body.thinking !== undefined) {
     const thinking = asObject(body.thinking);
-    if (thinking.type === 'disabled') {
+    if (thinking.type === 'disabled' && !rules.thinkingDisabled) {
       return invalid(`thinking.type: "disabled" is not supported by ${model}; it thinks adaptively, lower output_config.effort instead`);
     }
-    if ('budget_tokens' in thinking) {
+    if ('budget_tokens' in thinking && !rules.thinkingBudget) {
       return invalid(
         `thinking.budget_tokens: thinking budgets are not supported by ${model}; ` +
           'use thinking: {type: "adaptive"} and output_config.effort',
       );
     }
   }
-  const format = asObject(body.output_config).format;
+  const outputConfig = asObject(body.output_config);
+  if (outputConfig.effort !== undefined && outputConfig.effort !== null && !rules.effort) {
+    return invalid(`output_config.effort: effort is not supported by ${model}`);
+  }
+  if (body.inference_geo !== undefined && !rules.inferenceGeo) {
+    return invalid(`inference_geo: not supported by ${model}`);
+  }
+  const format = outputConfig.format;
   if (format !== undefined && format !== null) {
     const f = asObject(format);
     if (f.type !== 'json_schema' || !isObject(f.schema)) {
@@ -460,7 +655,7 @@ class PromptCache {
     const cumulative = this.cumulativeTokens(segments);
     const tokensThrough = (index: number): number => (index < 0 ? 0 : (cumulative[index] ?? 0));
     // A marked prefix shorter than the model's minimum is not cached at all (no error, as the API does).
-    const minimum = this.options.minCacheableTokens?.(model) ?? 0;
+    const minimum = this.options.minCacheableTokens?.(model) ?? FAKE_MODELS[model]?.minCacheableTokens ?? Infinity;
     const breakpoints = segments.flatMap(({ ttl }, index) =>
       ttl && tokensThrough(index) >= minimum ? [{ index, ttl, key: prefixKey(model, segments, index) }] : [],
     );

@@ -1,7 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
-export type FakeOpenAiAnswer = { status: 200; content: string } | { status: number; error: string; retryAfter?: string };
+export type FakeOpenAiAnswer =
+  | { status: 200; content: string; finishReason?: 'stop' | 'length' | 'content_filter'; refusal?: string }
+  | { status: number; error: string; retryAfter?: string };
 
 /**
  * A minimal OpenAI-compatible chat completions server (what Ollama and vLLM expose), for the
@@ -54,7 +56,13 @@ export class FakeOpenAiServer {
       res.writeHead(answer.status, headers).end(JSON.stringify({ error: { message: 'error' in answer ? answer.error : 'error' } }));
       return;
     }
+    if (typeof body.model !== 'string' || body.model === '') {
+      res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'model is required' } }));
+      return;
+    }
     const content = 'content' in answer ? answer.content : '';
+    const finishReason = ('finishReason' in answer && answer.finishReason) || 'stop';
+    const refusal = ('refusal' in answer && answer.refusal) || null;
     const prompt = JSON.stringify(body.messages).length;
     res.writeHead(200, { 'content-type': 'application/json' }).end(
       JSON.stringify({
@@ -62,7 +70,7 @@ export class FakeOpenAiServer {
         object: 'chat.completion',
         created: Math.floor(Date.now() / 1000),
         model: body.model,
-        choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content } }],
+        choices: [{ index: 0, finish_reason: finishReason, message: { role: 'assistant', content: refusal ? null : content, refusal } }],
         usage: {
           prompt_tokens: Math.ceil(prompt / 4),
           completion_tokens: Math.ceil(content.length / 4),

@@ -3,8 +3,6 @@ import { z } from 'zod';
 import { LlmGateway } from '../../src/llm/llm-gateway.service.js';
 import type { LlmRequest } from '../../src/llm/llm-client.port.js';
 import { LlmError } from '../../src/llm/llm.errors.js';
-import { formatUsd } from '../../src/common/money/index.js';
-import { computeCost } from '../../src/llm/pricing/cost-calculator.js';
 import { asData, DATA_NOT_INSTRUCTIONS } from '../../src/llm/privacy.js';
 import { UsageLogService } from '../../src/usage/usage-log.service.js';
 import { FakeAnthropicServer } from '../fakes/fake-anthropic.server.js';
@@ -17,10 +15,24 @@ const Plan = z.object({
 });
 type Plan = z.infer<typeof Plan>;
 
+/** ~650 tokens with the schema: below Sonnet 5.5's minimum cacheable prefix of 1,024. */
 const SYSTEM = [
   `You plan study sessions for a course. ${DATA_NOT_INSTRUCTIONS}`,
   'Catalog: 01-intro (Introduction), 02-prompting (Prompting). '.repeat(40),
 ];
+/** Over 1,024 tokens: a prefix Sonnet 5.5 caches. */
+const LONG_SYSTEM = [SYSTEM[0]!, 'Catalog: 01-intro (Introduction), 02-prompting (Prompting). '.repeat(90)];
+
+/** Sonnet 5.5's published rates from 2026-10-07, in µ$ per token: $2 input, $10 output, $2.50 cache write (5 min), $0.10 cache read. */
+const SONNET_55 = { input: 2, output: 10, write5m: 2.5, read: 0.1 };
+const byHand = (r: { tokens_input: number; tokens_output: number; cache_write_tokens: number; cache_read_tokens: number }, multiplier = 1) =>
+  (Math.round(
+    (r.tokens_input * SONNET_55.input + r.tokens_output * SONNET_55.output + r.cache_write_tokens * SONNET_55.write5m + r.cache_read_tokens * SONNET_55.read) *
+      multiplier *
+      1000,
+  ) /
+    1000 /
+    1_000_000).toFixed(6);
 
 function planRequest(overrides: Partial<LlmRequest<Plan>> = {}): LlmRequest<Plan> {
   return { feature: 'adaptive_paths', system: SYSTEM, input: asData('history', 'quiz 01-intro: 40%'), schema: Plan, maxTokens: 400, ...overrides };
@@ -85,17 +97,6 @@ describe('the LLM port against the fake Anthropic API (real SDK)', () => {
 
     const [row, ...rest] = await rows(result.callId);
     expect(rest).toEqual([]);
-    const expected = computeCost(
-      'claude-sonnet-5-5',
-      {
-        inputTokens: row!.tokens_input,
-        outputTokens: row!.tokens_output,
-        cacheReadTokens: row!.cache_read_tokens,
-        cacheWrite5mTokens: row!.cache_write_tokens,
-        cacheWrite1hTokens: 0,
-      },
-      { at: new Date() },
-    );
     expect(row).toMatchObject({
       outcome: 'success',
       attempt: 1,
@@ -106,11 +107,78 @@ describe('the LLM port against the fake Anthropic API (real SDK)', () => {
       reference_id: 'path-1',
       request_id: 'req-abc',
       provider_request_id: expect.stringMatching(/^req_fake_/),
-      cost_usd: formatUsd(expected.microUsd),
+      cost_usd: byHand(row!),
     });
     expect(row!.tokens_input + row!.cache_write_tokens + row!.cache_read_tokens).toBeGreaterThan(0);
     expect(row!.tokens_output).toBeGreaterThan(0);
-    expect(expected.microUsd).toBe(result.usage.costMicroUsd);
+    expect((result.usage.costMicroUsd / 1_000_000).toFixed(6)).toBe(byHand(row!));
+  });
+
+  it('bills US-only inference at 1.1× and web searches at $10 per 1,000 on top', async () => {
+    fake.reportUsage(() => ({ inference_geo: 'us', server_tool_use: { web_search_requests: 2, web_fetch_requests: 1 } }));
+    const result = await gateway.complete(planRequest(), { studentId });
+    const [row] = await rows(result.callId);
+    const expected = (Number(byHand(row!, 1.1)) + 2 * 0.01).toFixed(6);
+    expect(row!.cost_usd).toBe(expected);
+  });
+
+  it('never sends sampling parameters, and marks a prefix for caching only when the model can cache it', async () => {
+    await gateway.complete(planRequest(), { studentId });
+    const short = fake.requests.at(-1)!.body;
+    expect(short.system.some((b: { cache_control?: unknown }) => b.cache_control)).toBe(false);
+    await gateway.complete(planRequest({ system: LONG_SYSTEM }), { studentId });
+    expect(fake.requests.at(-1)!.body.system.at(-1).cache_control).toEqual({ type: 'ephemeral' });
+    // Measured with the free token-counting endpoint, once per prefix.
+    const counted = fake.tokenCountRequests;
+    await gateway.complete(planRequest({ system: LONG_SYSTEM }), { studentId });
+    expect(fake.tokenCountRequests).toBe(counted);
+  });
+
+  it('sizes max_tokens for adaptive thinking at the configured effort (low: +1,024)', async () => {
+    await gateway.complete(planRequest({ maxTokens: 400 }), { studentId });
+    expect(fake.requests.at(-1)!.body.max_tokens).toBe(400 + 1024);
+  });
+
+  it('treats a refusal as final: one call, billed, kind refused', async () => {
+    fake.enqueue({ kind: 'refusal' });
+    const since = new Date();
+    const error = (await gateway.complete(planRequest(), { studentId }).catch((e: unknown) => e)) as LlmError;
+    expect(error.kind).toBe('refused');
+    expect(fake.requests).toHaveLength(1);
+    const [row] = await rowsSince(since);
+    expect(row).toMatchObject({ outcome: 'error', error_code: 'refused', cost_usd: byHand(row!) });
+  });
+
+  it('types a stop at the context window as truncated', async () => {
+    fake.enqueue({ kind: 'context_window' });
+    const error = (await gateway.complete(planRequest(), { studentId }).catch((e: unknown) => e)) as LlmError;
+    expect([error.kind, error.details.stopReason]).toEqual(['truncated', 'model_context_window_exceeded']);
+  });
+
+  it('honours retry-after-ms over retry-after', async () => {
+    fake.enqueue({ kind: 'rate_limited', retryAfterMs: 300, retryAfterSeconds: 30 });
+    const started = Date.now();
+    const result = await gateway.complete(planRequest(), { studentId });
+    const elapsed = Date.now() - started;
+    expect(result.attempts).toBe(2);
+    expect(elapsed).toBeGreaterThanOrEqual(290);
+    expect(elapsed).toBeLessThan(3000);
+  });
+
+  it('honours a 30 s retry-after in full rather than cutting it to 10 s: past the deadline it gives up at once', async () => {
+    fake.enqueue({ kind: 'rate_limited', retryAfterSeconds: 30 });
+    const started = Date.now();
+    const error = (await gateway.complete(planRequest({ deadlineMs: 15_000 }), { studentId }).catch((e: unknown) => e)) as LlmError;
+    expect(error.kind).toBe('rate_limited');
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(fake.requests).toHaveLength(1);
+  });
+
+  it('does not retry what the provider marks x-should-retry: false', async () => {
+    fake.enqueue({ kind: 'server_error', shouldRetry: false });
+    const error = (await gateway.complete(planRequest(), { studentId }).catch((e: unknown) => e)) as LlmError;
+    expect(error.kind).toBe('server_error');
+    expect(fake.requests).toHaveLength(1);
   });
 
   it('sends only settings the model accepts: output_config.format and effort, no sampling, no forced tool, cached prefix', async () => {
@@ -123,13 +191,12 @@ describe('the LLM port against the fake Anthropic API (real SDK)', () => {
     expect(body.thinking).toBeUndefined();
     expect(body.output_config).toMatchObject({ effort: 'low', format: { type: 'json_schema', schema: expect.any(Object) } });
     expect(body.output_config.format.schema.properties.chapter_id.enum).toEqual(['01-intro', '02-prompting']);
-    expect(body.system.at(-1).cache_control).toEqual({ type: 'ephemeral' });
     expect(body.messages).toEqual([{ role: 'user', content: expect.stringContaining('<student_data') }]);
   });
 
   it('bills the cached prefix as a cache read on the next call', async () => {
-    const first = await gateway.complete(planRequest({ system: [...SYSTEM, 'variant: caching'] }), { studentId });
-    const second = await gateway.complete(planRequest({ system: [...SYSTEM, 'variant: caching'] }), { studentId });
+    const first = await gateway.complete(planRequest({ system: [...LONG_SYSTEM, 'variant: caching'] }), { studentId });
+    const second = await gateway.complete(planRequest({ system: [...LONG_SYSTEM, 'variant: caching'] }), { studentId });
     const [a] = await rows(first.callId);
     const [b] = await rows(second.callId);
     expect(a!.cache_write_tokens).toBeGreaterThan(0);
@@ -167,15 +234,6 @@ describe('the LLM port against the fake Anthropic API (real SDK)', () => {
       [3, 'error', kind],
     ]);
     expect(logged.every((r) => r.cost_usd === '0.000000')).toBe(true);
-  });
-
-  it('does not retry an authentication failure', async () => {
-    fake.setDefault({ kind: 'auth_error' });
-    const since = new Date();
-    const error = (await gateway.complete(planRequest(), { studentId }).catch((e: unknown) => e)) as LlmError;
-    expect(error.kind).toBe('auth');
-    expect(fake.requests).toHaveLength(1);
-    expect((await rowsSince(since)).map((r) => r.error_code)).toEqual(['auth']);
   });
 
   it.each(['malformed_json', 'schema_violation'] as const)(
@@ -283,6 +341,17 @@ describe('circuit breaker and bulkhead', () => {
     expect(gateway.stats().circuits['anthropic:claude-sonnet-5-5']).toBe('closed');
   });
 
+  it('counts 429s apart: a burst of throttling never opens the circuit', async () => {
+    fake.setDefault({ kind: 'rate_limited', retryAfterMs: 10 });
+    for (let i = 0; i < 5; i++) {
+      expect(((await gateway.complete(planRequest(), { studentId: null }).catch((e: unknown) => e)) as LlmError).kind).toBe('rate_limited');
+    }
+    expect(gateway.stats().circuits['anthropic:claude-sonnet-5-5']).toBe('closed');
+    expect(gateway.stats().rateLimited).toBeGreaterThanOrEqual(5);
+    fake.setDefault({ kind: 'ok' });
+    expect((await gateway.complete(planRequest(), { studentId: null })).source).toBe('llm');
+  });
+
   it('lets LLM_MAX_CONCURRENCY calls run and LLM_MAX_QUEUE wait, and turns the rest away as busy', async () => {
     fake.setDefault({ kind: 'slow', delayMs: 300 });
     const outcomes = await Promise.allSettled([0, 1, 2, 3].map(() => gateway.complete(planRequest(), { studentId: null })));
@@ -291,5 +360,58 @@ describe('circuit breaker and bulkhead', () => {
     expect(busy).toHaveLength(2);
     expect((busy[0] as PromiseRejectedResult).reason.details.retryAfterMs).toBeGreaterThan(0);
     expect(fake.requests).toHaveLength(2);
+  });
+});
+
+describe('credentials the provider refuses', () => {
+  let fake: FakeAnthropicServer;
+  let t: TestApp;
+
+  beforeAll(async () => {
+    fake = await FakeAnthropicServer.start({ validApiKeys: ['the-right-key'] });
+    t = await startTestApp({ ...BASE_ENV, ANTHROPIC_API_KEY: 'a-wrong-key', ANTHROPIC_BASE_URL: fake.url });
+  });
+  afterAll(async () => {
+    await t.close();
+    await fake.close();
+  });
+
+  it('are found at boot without spending tokens, reported by health, and the rules answer is served without calling', async () => {
+    const gateway = t.app.get(LlmGateway);
+    expect(gateway.stats().auth).toBe('invalid');
+    // The boot check used the free models list: no message was sent, no token counted.
+    expect(fake.requests).toHaveLength(0);
+    expect(fake.tokenCountRequests).toBe(0);
+    const health = await t.http.get('/api/v1/health').expect(200);
+    expect(health.body.checks.llm).toMatchObject({ status: 'down', auth: 'invalid', provider: 'anthropic' });
+    expect(health.body.status).toBe('degraded');
+
+    const fallback: Plan = { chapter_id: '01-intro', steps: [{ action: 'review', minutes: 20 }], note: 'rules' };
+    const result = await gateway.complete(planRequest({ fallback: () => fallback }), { studentId: null });
+    expect(result).toMatchObject({ source: 'fallback', value: fallback, error: { kind: 'auth' } });
+    expect(fake.requests).toHaveLength(0);
+  });
+});
+
+describe('a live 401', () => {
+  let fake: FakeAnthropicServer;
+  let t: TestApp;
+  beforeAll(async () => {
+    fake = await FakeAnthropicServer.start();
+    t = await startTestApp({ ...BASE_ENV, ANTHROPIC_BASE_URL: fake.url });
+  });
+  afterAll(async () => {
+    await t.close();
+    await fake.close();
+  });
+
+  it('is not retried, and marks the credentials invalid', async () => {
+    const gateway = t.app.get(LlmGateway);
+    expect(gateway.stats().auth).toBe('ok');
+    fake.setDefault({ kind: 'auth_error' });
+    const error = (await gateway.complete(planRequest(), { studentId: null }).catch((e: unknown) => e)) as LlmError;
+    expect(error.kind).toBe('auth');
+    expect(fake.requests).toHaveLength(1);
+    expect(gateway.stats().auth).toBe('invalid');
   });
 });

@@ -148,7 +148,9 @@ describe('assessments graded by the (fake) model', () => {
     const feedback = await graded(t, s.auth, res.body.submission_id);
     expect(feedback).toMatchObject({ status: 'graded', graded_by: 'llm', score: 10 - rubric.length });
     const body = fake.requests[0]!.body;
-    expect(body.system.at(-1).cache_control).toEqual({ type: 'ephemeral' });
+    // Rubric and reference end the stable prefix; at ~800 tokens it is below Haiku 5.5's minimum
+    // cacheable length, so it is not marked (a marked prefix that short is never cached).
+    expect(body.system.at(-1).cache_control).toBeUndefined();
     expect(body.system.at(-1).text).toContain('Reference answer');
     expect(body.messages[0].content).toContain('<student_data label="answer">');
     expect(JSON.stringify(body)).not.toContain(s.id);

@@ -8,7 +8,7 @@ export type HealthDetails = {
   /** The grading queue. */
   queue: Record<string, never>;
   /** The LLM layer: which provider answers, and which provider:model circuits are open. */
-  llm: { provider: string; open_circuits: string[] };
+  llm: { provider: string; open_circuits: string[]; auth: 'ok' | 'invalid' | 'unknown' | 'unchecked' };
 };
 export type HealthCheckName = keyof HealthDetails;
 

@@ -1,5 +1,5 @@
 import Anthropic from '@anthropic-ai/sdk';
-import { LlmError, parseRetryAfter } from '../llm.errors.js';
+import { LlmError, retryDelayFromHeaders, shouldRetryFromHeaders } from '../llm.errors.js';
 
 /** Maps the SDK's errors onto our error kinds; secrets in messages never get this far. */
 export function fromAnthropicError(error: unknown, signal: AbortSignal): LlmError {
@@ -10,16 +10,20 @@ export function fromAnthropicError(error: unknown, signal: AbortSignal): LlmErro
   if (error instanceof Anthropic.APIConnectionTimeoutError) return new LlmError('timeout', 'The model did not answer in time');
   if (error instanceof Anthropic.APIConnectionError) return new LlmError('server_error', 'Could not reach the model provider');
   if (error instanceof Anthropic.APIError) {
+    const headers = error.headers as Headers | undefined;
+    const shouldRetry = shouldRetryFromHeaders(headers);
     const details = {
       status: error.status as number | undefined,
       providerRequestId: error.requestID ?? undefined,
-      retryAfterMs: parseRetryAfter((error.headers as Headers | undefined)?.get('retry-after')),
+      retryAfterMs: retryDelayFromHeaders(headers),
+      ...(shouldRetry !== undefined && { shouldRetry }),
     };
     const status = (error.status as number | undefined) ?? 0;
     if (status === 429) return new LlmError('rate_limited', 'The model provider is rate limiting us', details);
     if (status === 529) return new LlmError('overloaded', 'The model provider is overloaded', details);
     if (status === 401 || status === 403) return new LlmError('auth', 'The model provider refused our credentials', details);
     if (status === 408) return new LlmError('timeout', 'The model provider timed out', details);
+    if (status === 413) return new LlmError('invalid_request', 'The request is larger than the model provider accepts (413)', details);
     if (status >= 500) return new LlmError('server_error', `The model provider failed (${status})`, details);
     return new LlmError('invalid_request', `The model provider refused the request (${status})`, details);
   }

@@ -4,7 +4,12 @@ import type { AdapterResponse, LlmAdapter, LlmRequest } from '../llm-client.port
 import { LlmError, parseRetryAfter } from '../llm.errors.js';
 import type { TokenUsage } from '../pricing/cost-calculator.js';
 
-export type OpenAiCompatibleOptions = { baseURL: string; apiKey?: string };
+export type OpenAiCompatibleOptions = {
+  baseURL: string;
+  apiKey?: string;
+  /** The output-length parameter the server reads: OpenAI's current `max_completion_tokens`, or the older `max_tokens`. */
+  maxTokensParam?: 'max_completion_tokens' | 'max_tokens';
+};
 
 /**
  * Any server speaking OpenAI's chat completions (Ollama, vLLM, LM Studio…), through the official
@@ -27,7 +32,7 @@ export class OpenAiCompatibleAdapter implements LlmAdapter {
       completion = await this.sdk().chat.completions.create(
         {
           model,
-          max_tokens: request.maxTokens,
+          ...(this.options.maxTokensParam === 'max_tokens' ? { max_tokens: request.maxTokens } : { max_completion_tokens: request.maxTokens }),
           messages: [
             { role: 'system', content: request.system.join('\n\n') },
             { role: 'user', content: request.input },
@@ -43,7 +48,13 @@ export class OpenAiCompatibleAdapter implements LlmAdapter {
       throw fromOpenAiError(error, signal);
     }
     const usage = usageFromOpenAi(completion.usage);
-    const text = completion.choices[0]?.message.content ?? '';
+    const choice = completion.choices[0];
+    const details = { usage, providerRequestId: completion.id, stopReason: choice?.finish_reason ?? undefined };
+    if (choice?.message.refusal || choice?.finish_reason === 'content_filter') {
+      throw new LlmError('refused', 'The model declined to answer', details);
+    }
+    if (choice?.finish_reason === 'length') throw new LlmError('truncated', 'The model stopped at its length limit', details);
+    const text = choice?.message.content ?? '';
     let json: unknown;
     try {
       json = JSON.parse(text);

@@ -16,7 +16,7 @@ describe('modelWarnings', () => {
 
   it('flags a model with no price', () => {
     expect(modelWarnings({ ANTHROPIC_MODEL: 'claude-sonnet-5-5', LLM_MODEL_ADAPTIVE_PATH: 'mystery-model' }, NOW)).toEqual([
-      'adaptive_paths: model mystery-model is not in the price list; its calls are priced at the fallback rate',
+      'adaptive_paths: model mystery-model is not in the price list; its calls are priced at the highest listed rates',
     ]);
   });
 });

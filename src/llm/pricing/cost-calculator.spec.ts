@@ -1,6 +1,7 @@
 import {
   computeCost,
   priceFor,
+  unknownUsageFields,
   usageFromAnthropic,
   type TokenUsage,
 } from './cost-calculator.js';
@@ -49,15 +50,21 @@ describe('price list data', () => {
     }
   });
 
-  it('prices the fallback at the Sonnet 4.5 standard rates', () => {
-    // $3 / $15 / $3.75 / $6 / $0.30 per MTok
-    expect(FALLBACK_PRICE).toMatchObject({
-      input: 3_000_000,
-      output: 15_000_000,
-      cacheWrite5m: 3_750_000,
-      cacheWrite1h: 6_000_000,
-      cacheRead: 300_000,
+  it('prices the fallback at the highest listed rate of each category (Fable 5: $10 / $50 / $12.50 / $20 / $1 per MTok)', () => {
+    expect(FALLBACK_PRICE).toEqual({
+      input: 10_000_000,
+      output: 50_000_000,
+      cacheWrite5m: 12_500_000,
+      cacheWrite1h: 20_000_000,
+      cacheRead: 1_000_000,
+      batchDiscountPercent: 0,
     });
+  });
+
+  it('lists every model the SDK types name that has a published price', () => {
+    for (const model of ['claude-opus-4-6', 'claude-opus-4-7', 'claude-opus-4-8', 'claude-sonnet-4-6', 'claude-fable-5', 'claude-fable-5-1', 'claude-mythos-5', 'claude-mythos-5-1']) {
+      expect(priceFor(model, AFTER_CUT)).toBeDefined();
+    }
   });
 });
 
@@ -130,6 +137,7 @@ describe('computeCost: Sonnet 5.5, each category', () => {
       effectiveFrom: '2026-10-07',
       band: 'standard',
       batch: false,
+      warnings: [],
     });
   });
 
@@ -248,26 +256,104 @@ describe('computeCost: aliases, deprecation, unknown models', () => {
     expect(cost('claude-opus-5', all)).toBe(46_750);
   });
 
-  it('prices an unknown model at the fallback, never $0: 1,000 × 3 + 1,000 × 15 = 18,000 µ$', () => {
+  it('prices an unknown model at the highest listed rates, never below: 1,000 × 10 + 1,000 × 50 = 60,000 µ$', () => {
     const result = computeCost('claude-mystery-9', usage({ inputTokens: 1_000, outputTokens: 1_000 }), { at: AFTER_CUT });
     expect(result).toEqual({
-      microUsd: 18_000,
+      microUsd: 60_000,
       priced: 'fallback',
       model: 'claude-mystery-9',
       pricedAs: null,
       effectiveFrom: null,
       band: 'standard',
       batch: false,
+      warnings: [],
     });
-    expect(result.microUsd).toBeGreaterThan(0);
     // No batch discount on a guess.
-    expect(cost('claude-mystery-9', { inputTokens: 1_000, outputTokens: 1_000 }, AFTER_CUT, true)).toBe(18_000);
+    expect(cost('claude-mystery-9', { inputTokens: 1_000, outputTokens: 1_000 }, AFTER_CUT, true)).toBe(60_000);
+    // Never below any listed model's real price for the same usage (Fable 5.1 is the dearest: $10 / $50).
+    for (const row of PRICE_LIST) expect(60_000).toBeGreaterThanOrEqual((1_000 * row.input + 1_000 * row.output) / 1_000_000);
   });
 
   it('uses the fallback for a known model before its first price row', () => {
-    // Haiku 5.5 is listed from 2026-10-07; on 2026-10-06: 1,000 × 3 = 3,000
+    // Haiku 5.5 is listed from 2026-10-07; on 2026-10-06: 1,000 × 10 = 10,000
     const result = computeCost('claude-haiku-5-5', usage({ inputTokens: 1_000 }), { at: utc('2026-10-06T12:00:00Z') });
-    expect(result).toMatchObject({ microUsd: 3_000, priced: 'fallback' });
+    expect(result).toMatchObject({ microUsd: 10_000, priced: 'fallback' });
+  });
+
+  it('prices configured rates (LLM_PRICE_*) and a local model at $0, flagged', () => {
+    const configured = { priced: 'configured' as const, rates: { input: 700_000, output: 2_100_000, cacheRead: 70_000, cacheWrite5m: 875_000, cacheWrite1h: 1_400_000, batchDiscountPercent: 0 } };
+    // 1,000 × 0.70 + 2,000 × 2.10 + 3,000 × 0.07 = 700 + 4,200 + 210 = 5,110 µ$
+    expect(computeCost('my-model', usage({ inputTokens: 1_000, outputTokens: 2_000, cacheReadTokens: 3_000 }), { at: AFTER_CUT, override: configured }))
+      .toMatchObject({ microUsd: 5_110, priced: 'configured' });
+    // A listed model keeps its listed price unless the override is preferred (OpenAI-compatible servers).
+    expect(computeCost('claude-sonnet-5-5', usage({ inputTokens: 1_000 }), { at: AFTER_CUT, override: configured }).priced).toBe('listed');
+    const local = { priced: 'local' as const, rates: { input: 0, output: 0, cacheRead: 0, cacheWrite5m: 0, cacheWrite1h: 0, batchDiscountPercent: 0 } };
+    expect(computeCost('claude-sonnet-5-5', usage({ inputTokens: 1_000, webSearchRequests: 2 }), { at: AFTER_CUT, override: local, preferOverride: true }))
+      .toMatchObject({ microUsd: 0, priced: 'local' });
+  });
+});
+
+describe('computeCost: every usage field that changes the bill (hand-computed from the published prices)', () => {
+  // Sonnet 5.5 from 2026-10-07: $2 input, $10 output, $2.50 / $4 cache writes, $0.10 cache read per MTok.
+  const all = { inputTokens: 1_000, outputTokens: 1_000, cacheWrite5mTokens: 1_000, cacheWrite1hTokens: 1_000, cacheReadTokens: 1_000 };
+
+  it('inference_geo "us": every token category at 1.1×: 18,600 × 1.1 = 20,460 µ$', () => {
+    expect(cost('claude-sonnet-5-5', { ...all, inferenceGeo: 'us' })).toBe(20_460);
+    expect(cost('claude-sonnet-5-5', { ...all, inferenceGeo: 'global' })).toBe(18_600);
+  });
+
+  it('an inference_geo the list does not know is priced at the highest multiplier and warned about', () => {
+    const result = computeCost('claude-sonnet-5-5', usage({ ...all, inferenceGeo: 'eu' }), { at: AFTER_CUT });
+    expect(result.microUsd).toBe(20_460);
+    expect(result.warnings).toEqual(['inference_geo "eu" is not in the price list; priced at the highest inference_geo multiplier']);
+  });
+
+  it('web search at $10 per 1,000 requests on top of tokens; web fetch costs only its tokens', () => {
+    // 3 searches × 10,000 µ$ + 1,000 input × 2 = 32,000 µ$
+    expect(cost('claude-sonnet-5-5', { inputTokens: 1_000, webSearchRequests: 3, webFetchRequests: 5 })).toBe(32_000);
+  });
+
+  it('speed "fast" at 6×: Opus 5.5 1,000 input × 4 × 6 + 1,000 output × 20 × 6 = 144,000 µ$', () => {
+    expect(cost('claude-opus-5-5', { inputTokens: 1_000, outputTokens: 1_000, speed: 'fast' })).toBe(144_000);
+    expect(cost('claude-opus-5-5', { inputTokens: 1_000, outputTokens: 1_000, speed: 'standard' })).toBe(24_000);
+  });
+
+  it('service_tier "batch" at the 50 % batch price, also when the caller did not say batch: 18,600 / 2 = 9,300 µ$', () => {
+    expect(cost('claude-sonnet-5-5', { ...all, serviceTier: 'batch' })).toBe(9_300);
+    expect(cost('claude-sonnet-5-5', { ...all, serviceTier: 'priority' })).toBe(18_600);
+  });
+
+  it('multipliers combine exactly, rounded once: batch + US + fast on 1 Haiku 5.5 output token = 0.5 × 0.5 × 1.1 × 6 = 1.65 → 2 µ$', () => {
+    expect(cost('claude-haiku-5-5', { outputTokens: 1, serviceTier: 'batch', inferenceGeo: 'us', speed: 'fast' })).toBe(2);
+  });
+
+  it('reads every field of the SDK Usage type and names the ones the price list does not know', () => {
+    const u = {
+      input_tokens: 10,
+      output_tokens: 20,
+      cache_read_input_tokens: 0,
+      cache_creation_input_tokens: 0,
+      cache_creation: null,
+      server_tool_use: { web_search_requests: 2, web_fetch_requests: 1 },
+      inference_geo: 'us',
+      service_tier: 'standard',
+      speed: 'fast',
+      output_tokens_details: { thinking_tokens: 5 },
+    };
+    expect(usageFromAnthropic(u)).toEqual({
+      inputTokens: 10,
+      outputTokens: 20,
+      cacheReadTokens: 0,
+      cacheWrite5mTokens: 0,
+      cacheWrite1hTokens: 0,
+      webSearchRequests: 2,
+      webFetchRequests: 1,
+      inferenceGeo: 'us',
+      serviceTier: 'standard',
+      speed: 'fast',
+    });
+    expect(unknownUsageFields(u)).toEqual([]);
+    expect(unknownUsageFields({ ...u, code_execution_seconds: 12 })).toEqual(['code_execution_seconds']);
   });
 });
 

@@ -170,6 +170,61 @@ export const PRICE_LIST: readonly PriceEntry[] = [
     cacheRead: 500_000,
     batchDiscountPercent: 50,
   },
+  {
+    model: 'claude-sonnet-4-6',
+    effectiveFrom: LONG_AGO,
+    source: PRICING,
+    checkedOn: CHECKED_ON,
+    input: 3_000_000,
+    output: 15_000_000,
+    cacheWrite5m: 3_750_000,
+    cacheWrite1h: 6_000_000,
+    cacheRead: 300_000,
+    batchDiscountPercent: 50,
+  },
+  ...['claude-opus-4-6', 'claude-opus-4-7', 'claude-opus-4-8'].map(
+    (model): PriceEntry => ({
+      model,
+      effectiveFrom: LONG_AGO,
+      source: PRICING,
+      checkedOn: CHECKED_ON,
+      input: 5_000_000,
+      output: 25_000_000,
+      cacheWrite5m: 6_250_000,
+      cacheWrite1h: 10_000_000,
+      cacheRead: 500_000,
+      batchDiscountPercent: 50,
+    }),
+  ),
+  ...['claude-fable-5', 'claude-mythos-5'].map(
+    (model): PriceEntry => ({
+      model,
+      effectiveFrom: LONG_AGO,
+      source: PRICING,
+      checkedOn: CHECKED_ON,
+      input: 10_000_000,
+      output: 50_000_000,
+      cacheWrite5m: 12_500_000,
+      cacheWrite1h: 20_000_000,
+      cacheRead: 1_000_000,
+      batchDiscountPercent: 50,
+    }),
+  ),
+  ...['claude-fable-5-1', 'claude-mythos-5-1'].map(
+    (model): PriceEntry => ({
+      // Cache reads at 0.025× input, the rest as Fable 5.
+      model,
+      effectiveFrom: '2026-09-01',
+      source: PRICING,
+      checkedOn: CHECKED_ON,
+      input: 10_000_000,
+      output: 50_000_000,
+      cacheWrite5m: 12_500_000,
+      cacheWrite1h: 20_000_000,
+      cacheRead: 250_000,
+      batchDiscountPercent: 50,
+    }),
+  ),
 ];
 
 /** Dated snapshot id -> the family id whose rows price it. */
@@ -180,15 +235,36 @@ export const MODEL_ALIASES: Readonly<Record<string, string>> = {
 };
 
 /**
- * For a model missing from the list: the most expensive Sonnet-class standard rates listed
- * (claude-sonnet-4-5), so an unknown model is over- rather than under-counted and never free.
- * No batch discount for the same reason: we cannot know the model has one.
+ * For a Claude model missing from the list: each category at the highest rate any listed row (long-
+ * prompt bands included) charges, so an unknown model is over- rather than under-counted and never
+ * free. No batch discount for the same reason: we cannot know the model has one.
  */
-export const FALLBACK_PRICE: ChargeableRates = {
-  input: 3_000_000,
-  output: 15_000_000,
-  cacheWrite5m: 3_750_000,
-  cacheWrite1h: 6_000_000,
-  cacheRead: 300_000,
-  batchDiscountPercent: 0,
-};
+export const FALLBACK_PRICE: ChargeableRates = (() => {
+  const bands: Rates[] = PRICE_LIST.flatMap((row) => (row.longPrompt ? [row, row.longPrompt] : [row]));
+  const highest = (key: keyof Rates) => Math.max(...bands.map((band) => band[key]));
+  return {
+    input: highest('input'),
+    output: highest('output'),
+    cacheWrite5m: highest('cacheWrite5m'),
+    cacheWrite1h: highest('cacheWrite1h'),
+    cacheRead: highest('cacheRead'),
+    batchDiscountPercent: 0,
+  };
+})();
+
+/**
+ * Multipliers that the API's usage object reports per request, as percent of the listed rates.
+ * Data residency: inference pinned to the US ("inference_geo": "us") bills every token category at
+ * 1.1×. Fast mode ("speed": "fast") bills at 6× (the published fast-mode premium; it is only
+ * offered on a few models). Any value not listed here is priced at the highest multiplier of its
+ * kind and warned about.
+ */
+export const INFERENCE_GEO_PERCENT: Readonly<Record<string, number>> = { global: 100, us: 110 };
+export const SPEED_PERCENT: Readonly<Record<string, number>> = { standard: 100, fast: 600 };
+/** Server tools billed per use on top of tokens, in micro-dollars per request. Web fetch costs only its tokens. */
+export const SERVER_TOOL_MICRO_USD = { webSearch: 10_000, webFetch: 0 } as const;
+export const FEATURE_PRICING_SOURCES = [
+  'https://platform.claude.com/docs/en/about-claude/pricing',
+  'https://platform.claude.com/docs/en/build-with-claude/data-residency',
+  'https://platform.claude.com/docs/en/build-with-claude/fast-mode',
+];

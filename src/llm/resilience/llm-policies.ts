@@ -59,15 +59,21 @@ export const BUSY_RETRY_AFTER_MS = 5000;
 
 const isLlmError = (e: unknown): e is LlmError => e instanceof LlmError;
 
+/** Added to a provider's retry-after, up to this share of it (and at most RETRY_AFTER_JITTER_MAX_MS). */
+const RETRY_AFTER_JITTER = 0.2;
+const RETRY_AFTER_JITTER_MAX_MS = 2000;
+
 /**
  * The resilience stack for LLM calls, from cockatiel: overall deadline → bulkhead → retry with
- * exponential backoff and full jitter (honouring `retry-after`) → a circuit breaker per
- * provider/model → a per-attempt timeout.
+ * exponential backoff and full jitter (or the provider's retry-after / retry-after-ms plus a
+ * little jitter, and its x-should-retry verdict) → a circuit breaker per provider/model that
+ * throttling (429) never opens → a per-attempt timeout. A retry whose wait would pass the
+ * deadline is not made: the caller learns at once that it is throttled.
  */
 export class LlmPolicies {
   private readonly bulkhead: BulkheadPolicy;
   private readonly breakers = new Map<string, CircuitBreakerPolicy>();
-  private readonly chains = new Map<string, ReturnType<typeof wrap>>();
+  private throttled = 0;
 
   constructor(private readonly options: LlmPolicyOptions) {
     this.bulkhead = bulkhead(options.maxConcurrency, options.maxQueue);
@@ -85,11 +91,32 @@ export class LlmPolicies {
   ): Promise<T> {
     // Without a caller's deadline the call is still bounded: each attempt times out, retries are
     // counted and backoff is capped.
-    const policy = this.policyFor(circuitKey, deadlineMs);
+    const deadlineAt = deadlineMs === undefined ? Infinity : Date.now() + deadlineMs;
+    const policy = wrap(
+      deadlineMs === undefined ? noop : timeout(deadlineMs, TimeoutStrategy.Aggressive),
+      this.bulkhead,
+      this.retryPolicy(deadlineAt),
+      this.breakerFor(circuitKey),
+      timeout(this.options.attemptTimeoutMs, TimeoutStrategy.Cooperative),
+    );
     try {
-      return (await policy.execute(({ signal }) => attempt(signal), cancel)) as T;
+      return await policy.execute(({ signal }) => this.counted(attempt(signal)), cancel);
     } catch (error) {
       throw toLlmError(error);
+    }
+  }
+
+  /** 429s answered so far: throttling is counted apart from failures. */
+  get rateLimited(): number {
+    return this.throttled;
+  }
+
+  private async counted<T>(run: Promise<T>): Promise<T> {
+    try {
+      return await run;
+    } catch (error) {
+      if (isLlmError(error) && error.kind === 'rate_limited') this.throttled++;
+      throw error;
     }
   }
 
@@ -105,29 +132,13 @@ export class LlmPolicies {
     return this.options.maxQueue - this.bulkhead.queueSlots;
   }
 
-  /** The policies hold no per-call state (timers live per execution), so one chain serves every call. */
-  private policyFor(circuitKey: string, deadlineMs: number | undefined) {
-    const key = `${circuitKey}\u0000${deadlineMs ?? ''}`;
-    let policy = this.chains.get(key);
-    if (!policy) {
-      policy = wrap(
-        deadlineMs === undefined ? noop : timeout(deadlineMs, TimeoutStrategy.Aggressive),
-        this.bulkhead,
-        this.retryPolicy(),
-        this.breakerFor(circuitKey),
-        timeout(this.options.attemptTimeoutMs, TimeoutStrategy.Cooperative),
-      );
-      this.chains.set(key, policy);
-    }
-    return policy;
-  }
-
   private breakerFor(key: string): CircuitBreakerPolicy {
     let breaker = this.breakers.get(key);
     if (!breaker) {
-      // Only availability failures open the circuit; a bad request or bad output says nothing about it.
+      // Only availability failures open the circuit; a bad request or bad output says nothing
+      // about it, and throttling asks us to slow down, not to stop.
       breaker = circuitBreaker(
-        handleWhen((e) => isLlmError(e) && e.retryable),
+        handleWhen((e) => isLlmError(e) && e.retryable && e.kind !== 'rate_limited'),
         { halfOpenAfter: this.options.circuitHalfOpenMs, breaker: new ConsecutiveBreaker(this.options.circuitFailures) },
       );
       this.breakers.set(key, breaker);
@@ -135,21 +146,44 @@ export class LlmPolicies {
     return breaker;
   }
 
-  private retryPolicy() {
+  private retryPolicy(deadlineAt: number) {
     const base = this.options.baseDelayMs ?? 500;
     const cap = this.options.maxDelayMs ?? 10_000;
-    return retry(handleWhen((e) => isLlmError(e) && e.retryable), {
-      maxAttempts: this.options.maxRetries,
-      backoff: new DelegateBackoff<{ attempt: number; result: { error: unknown } | { value: unknown } }>((context) => {
-        const error = 'error' in context.result ? context.result.error : undefined;
-        const retryAfter = isLlmError(error) ? error.details.retryAfterMs : undefined;
-        if (retryAfter !== undefined) return Math.min(retryAfter, cap);
-        // Full jitter: a random delay up to the exponential ceiling.
-        return Math.round(Math.random() * Math.min(cap, base * 2 ** (context.attempt - 1)));
+    const delayFor = (error: LlmError, attempt: number): number => {
+      const retryAfter = error.details.retryAfterMs;
+      if (retryAfter !== undefined) {
+        // The provider's wait, honoured in full, plus a little jitter so a crowd does not return at once.
+        return Math.round(retryAfter + Math.random() * Math.min(retryAfter * RETRY_AFTER_JITTER, RETRY_AFTER_JITTER_MAX_MS));
+      }
+      // Full jitter: a random delay up to the exponential ceiling.
+      return Math.round(Math.random() * Math.min(cap, base * 2 ** (attempt - 1)));
+    };
+    // Decided once per failure, so the predicate and the backoff agree on the wait.
+    const planned = new WeakMap<LlmError, number>();
+    let failures = 0;
+    return retry(
+      handleWhen((e) => {
+        if (!isLlmError(e) || !e.retryable) return false;
+        const wait = delayFor(e, ++failures);
+        // Without a deadline a provider's wait is still bounded by the backoff cap's scale.
+        const limit = deadlineAt === Infinity ? Math.max(cap, 60_000) : deadlineAt - Date.now() - MIN_ATTEMPT_MS;
+        if (wait > limit) return false;
+        planned.set(e, wait);
+        return true;
       }),
-    });
+      {
+        maxAttempts: this.options.maxRetries,
+        backoff: new DelegateBackoff<{ attempt: number; result: { error: unknown } | { value: unknown } }>((context) => {
+          const error = 'error' in context.result ? context.result.error : undefined;
+          return (isLlmError(error) ? planned.get(error) : undefined) ?? 0;
+        }),
+      },
+    );
   }
 }
+
+/** A retry is only worth making with at least this long left before the deadline. */
+const MIN_ATTEMPT_MS = 100;
 
 function toLlmError(error: unknown): LlmError {
   if (error instanceof LlmError) return error;

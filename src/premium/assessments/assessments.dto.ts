@@ -59,4 +59,12 @@ export class FeedbackDto {
   @ApiPropertyOptional({ example: false }) injection_suspected?: boolean;
   @ApiProperty({ type: String, enum: ['llm', 'rules'], nullable: true, example: 'llm' }) graded_by!: 'llm' | 'rules' | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true, example: '2026-11-22T10:15:03.000Z' }) graded_at!: string | null;
+  @ApiProperty({
+    type: String,
+    enum: ['interactive', 'batch'],
+    nullable: true,
+    example: 'interactive',
+    description: 'How it was graded: at once, or in a Message Batch at half price (GRADING_MODE=batch)',
+  })
+  grading_mode!: 'interactive' | 'batch' | null;
 }

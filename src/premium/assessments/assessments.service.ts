@@ -36,6 +36,7 @@ type FeedbackRow = {
   injection_suspected: boolean | null;
   graded_by: 'llm' | 'rules' | null;
   graded_at: Date | null;
+  grading_mode: 'interactive' | 'batch' | null;
 };
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -113,7 +114,7 @@ export class AssessmentsService {
   async feedback(studentId: string, submissionId: string): Promise<FeedbackDto> {
     const rows: FeedbackRow[] = await this.db.query(
       `SELECT s.submission_id, s.question_id, s.status, q.max_score AS question_max, f.score, f.criteria, f.feedback,
-              f.strengths, f.improvements, f.off_topic, f.injection_suspected, f.graded_by, f.graded_at
+              f.strengths, f.improvements, f.off_topic, f.injection_suspected, f.graded_by, f.graded_at, f.grading_mode
          FROM assessment_submissions s
          JOIN assessment_questions q ON q.question_id = s.question_id
          LEFT JOIN assessment_feedback f ON f.submission_id = s.submission_id
@@ -136,6 +137,7 @@ export class AssessmentsService {
       injection_suspected: row.injection_suspected ?? false,
       graded_by: row.graded_by,
       graded_at: row.graded_at?.toISOString() ?? null,
+      grading_mode: row.grading_mode,
     };
   }
 

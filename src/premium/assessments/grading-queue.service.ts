@@ -6,7 +6,9 @@ import PgBoss from 'pg-boss';
 import type { DataSource, QueryRunner } from 'typeorm';
 import { APP_CONFIG } from '../../config/index.js';
 import type { AppConfig } from '../../config/index.js';
-import { AssessmentGraderService } from './assessment-grader.service.js';
+import { AssessmentGraderService, GradingDeferred } from './assessment-grader.service.js';
+import { BatchGradingService } from './batch-grading.service.js';
+import { gradingBudgetMs, gradingBudgetProblems } from './grading-budget.js';
 
 export const GRADING_QUEUE = 'assessment-grading';
 const RETRY_LIMIT = 3;
@@ -33,6 +35,7 @@ export class GradingQueueService implements OnModuleInit, OnApplicationShutdown 
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @InjectDataSource() private readonly db: DataSource,
     private readonly grader: AssessmentGraderService,
+    private readonly batches: BatchGradingService,
     health: HealthIndicators,
     @Optional() metrics?: AppMetrics,
   ) {
@@ -53,6 +56,9 @@ export class GradingQueueService implements OnModuleInit, OnApplicationShutdown 
   }
 
   async onModuleInit(): Promise<void> {
+    // An impossible budget stops the boot earlier (boot-checks.ts); here the warnings are said.
+    for (const warning of gradingBudgetProblems(this.config).warnings) this.logger.warn(warning);
+    this.logger.log(`Grading deadline ${gradingBudgetMs(this.config)} ms, below the job timeout of ${this.config.GRADING_JOB_TIMEOUT_SECONDS} s`);
     await this.boss.start();
     await this.boss.createQueue(GRADING_QUEUE, {
       name: GRADING_QUEUE,
@@ -92,8 +98,16 @@ export class GradingQueueService implements OnModuleInit, OnApplicationShutdown 
   private async gradeJob(job: PgBoss.JobWithMetadata<GradingJob>): Promise<void> {
     const submissionId = job.data.submission_id;
     try {
-      await this.grader.grade(submissionId);
+      // Economy mode: the submission waits in PostgreSQL for the next batch (rules-variant ones are graded now).
+      if (!(this.batches.enabled && (await this.grader.handToBatch(submissionId)))) {
+        await this.grader.grade(submissionId, { final: job.retryCount >= RETRY_LIMIT });
+      }
     } catch (error) {
+      if (error instanceof GradingDeferred) {
+        this.logger.warn({ submission_id: submissionId, retry: job.retryCount }, 'Grading deferred while the model is throttled');
+        await this.settle(job, () => this.boss.fail(GRADING_QUEUE, job.id, { message: error.message }));
+        return;
+      }
       this.logger.error({ err: error, submission_id: submissionId, retry: job.retryCount }, 'Grading failed');
       await this.settle(job, async () => {
         if (job.retryCount >= RETRY_LIMIT) await this.grader.markFailed(submissionId);

@@ -11,7 +11,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { mulberry32 } from '../../../common/random/mulberry32.js';
+import { mulberry32 } from '../../../common/random/index.js';
 import type { Scored } from './calibrate.js';
 import { binarize, chooseThreshold, macroF1, pearson, rmse, spearman } from './metrics.js';
 

@@ -9,11 +9,11 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page, type Route } from 'playwright-core';
+import type { Browser, BrowserContext, Page, Route } from 'playwright-core';
 import { DataSource } from 'typeorm';
+import { launchChromium } from '../support/browser.js';
 import { DEMO, startTestApp, type TestApp } from '../support/test-app.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOT = join(process.cwd(), 'test', 'artifacts', 'dashboard.png');
 const SCRIPT_NAME = '<script>window.__pwned=1</script>';
 const TIMEOUT = 60_000;
@@ -328,9 +328,6 @@ async function chartState(): Promise<Record<string, { width: number; height: num
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium is not installed at ${CHROMIUM}: the dashboard test needs Debian's chromium (apt-get install chromium)`);
-  }
   t = await startTestApp();
   await t.app.listen({ port: 0, host: '127.0.0.1' });
   baseUrl = (await t.app.getUrl()).replace('[::1]', '127.0.0.1');
@@ -349,11 +346,7 @@ beforeAll(async () => {
   if (!mockCosts) await seedUsage(t);
   process.stdout.write(`dashboard test: costs API ${mockCosts ? 'mocked (404)' : 'real'}, metrics API ${mockMetrics ? 'mocked (404)' : 'real'}\n`);
 
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
   downloadsDir = await mkdtemp(join(tmpdir(), 'cc-dashboard-dl-'));
   context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-US', timezoneId: 'UTC', acceptDownloads: true });
   page = await context.newPage();

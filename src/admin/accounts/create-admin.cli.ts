@@ -11,7 +11,7 @@ import { loadDotEnv } from '../../config/dotenv.js';
 import { dataSourceOptions } from '../../database/data-source-options.js';
 import { prepareDatabase } from '../../database/database-setup.js';
 import { resolveDatabase } from '../../database/database-url.js';
-import { AdminInputError, createAdmin } from './create-admin.js';
+import { AdminInputError, checkedEmail, createAdmin } from './create-admin.js';
 
 const USAGE = 'usage: npm run admin:create -- --email EMAIL [--name NAME]   (password from ADMIN_PASSWORD, or asked on a terminal)';
 
@@ -37,6 +37,7 @@ async function main(): Promise<void> {
     return;
   }
   if (!values.email) throw new AdminInputError('--email is required');
+  const email = await checkedEmail(values.email);
 
   loadDotEnv();
   const config = loadConfig(process.env);
@@ -46,7 +47,7 @@ async function main(): Promise<void> {
     await prepareDatabase(database.url, { ...config, SEED_ON_START: false });
     const db = await new DataSource(dataSourceOptions(database.url, 1)).initialize();
     try {
-      const result = await createAdmin(db, { email: values.email, name: values.name ?? 'Administrator', password: askPassword });
+      const result = await createAdmin(db, { email, name: values.name ?? 'Administrator', password: askPassword });
       const said = {
         created: `Created admin account ${result.email} (${result.studentId}).`,
         promoted: `Promoted ${result.email} (${result.studentId}) to admin; its password is unchanged.`,

@@ -4,6 +4,7 @@ import { loadConfig, type AppConfig } from '../../src/config/config.loader.js';
 import { prepareDatabase } from '../../src/database/database-setup.js';
 import { createHttpApp } from '../../src/http-app.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
+import { TEST_REDIS_PREFIX } from './test-redis.js';
 
 export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256-000000';
 
@@ -47,6 +48,8 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     DATABASE_URL: database.url,
     // Suites send many requests from one address; the abuse-limit suite sets real limits.
     ...LENIENT_LIMITS,
+    // Whatever Redis a test points the app at, its keys carry the run's prefix (deleted at the end).
+    REDIS_KEY_PREFIX: TEST_REDIS_PREFIX,
     ...env,
   });
   await prepareDatabase(database.url, config);

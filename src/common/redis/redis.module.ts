@@ -20,7 +20,13 @@ import { REDIS } from './redis.tokens.js';
         // Commands fail fast while Redis is away instead of queueing; callers treat that as a cache miss.
         // Auto-pipelining sends the commands of one event-loop turn in one write (every request hits
         // the rate-limit counters, so under load that is most of them).
-        const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false, enableAutoPipelining: true });
+        const redis = new Redis(url, {
+          lazyConnect: true,
+          maxRetriesPerRequest: 1,
+          enableOfflineQueue: false,
+          enableAutoPipelining: true,
+          keyPrefix: config.get('REDIS_KEY_PREFIX', { infer: true }),
+        });
         redis.on('error', (error: Error) => logger.warn(`Redis: ${error.message}`));
         redis.connect().catch(() => undefined);
         return redis;

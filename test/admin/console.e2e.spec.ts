@@ -83,6 +83,9 @@ async function visit(url: string, mobile = false): Promise<Visit> {
   const page = await context.newPage();
   const problems: string[] = [];
   page.on('requestfailed', (r) => problems.push(`failed: ${r.url()} ${r.failure()?.errorText ?? ''}`));
+  page.on('response', (r) => {
+    if (r.status() >= 400) problems.push(`${r.status()}: ${r.url()}`);
+  });
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   page.on('console', (m) => {
     // A CSP violation or a blocked upgrade is logged as an error.

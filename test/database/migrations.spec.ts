@@ -40,6 +40,7 @@ const ALL_TABLES = [
   'llm_alerts',
   'feature_flag_audit',
   'premium_requests',
+  'subscription_audit',
 ].sort();
 
 const columns = (tablesIn: string[]) =>

@@ -406,3 +406,116 @@ describe('the dashboard in a browser', () => {
     expect(problems).toEqual([]);
   });
 });
+
+describe('the dashboard does not contradict itself', () => {
+  const OLD = { start: addDays(today(), -60), end: addDays(today(), -31) };
+  const EMPTY = { start: '2020-01-01', end: '2020-01-31' };
+
+  async function setDates(start: string, end: string): Promise<void> {
+    // Start first when moving back in time (the end must never be before the start in between).
+    await page.getByTestId('start-date').fill(start);
+    await page.getByTestId('start-date').dispatchEvent('change');
+    await page.getByTestId('end-date').fill(end);
+    await page.getByTestId('end-date').dispatchEvent('change');
+  }
+
+  async function waitRange(start: string, end: string): Promise<void> {
+    await page.locator('[data-testid="status"]', { hasText: `Showing ${start} to ${end}` }).waitFor({ timeout: 20_000 });
+    await waitReady();
+  }
+
+  beforeAll(async () => {
+    // A student far over the threshold 45 days ago, for whom the scheduled check stored no alert.
+    const res = await t!.http.post('/api/v1/auth/register').send({ email: 'spender@example.com', password: 'longenough1', full_name: 'Big Spender' }).expect(201);
+    await t!.app.get(DataSource).query(
+      `INSERT INTO llm_usage_logs (call_id, attempt, student_id, feature, variant, provider, model, outcome, success,
+                                   tokens_input, tokens_output, cost_usd, latency_ms, created_at)
+       VALUES (gen_random_uuid(), 0, $1, 'adaptive_paths', 'adaptive', 'anthropic', 'claude-sonnet-4-5', 'success', true,
+               9000, 2000, 2.500000, 900, now() - interval '45 days')`,
+      [(res.body as { student_id: string }).student_id],
+    );
+    await signIn(DEMO.admin.email, DEMO.admin.password);
+    await waitReady();
+  }, TIMEOUT);
+
+  it('lists a student the report shows over the threshold in Alerts, even with no stored alert', async () => {
+    await setDates(OLD.start, OLD.end);
+    await waitRange(OLD.start, OLD.end);
+    const over = page.getByTestId('students-table').locator('tbody tr.over');
+    await expect(over.count()).resolves.toBeGreaterThanOrEqual(1);
+    await expect(page.getByTestId('students-table').locator('tbody tr.over .student-name').allTextContents()).resolves.toContain('Big Spender');
+    const report = await expectedReport(OLD.start, OLD.end, 'day');
+    expect(report.alerts).toEqual([]); // the API has no stored alert in this range: the contradiction's setup
+    await expect(page.getByTestId('alerts-empty').isVisible()).resolves.toBe(false);
+    const item = page.locator('[data-testid="alerts-list"] li[data-level="over"]', { hasText: 'Big Spender' });
+    await expect(item.count()).resolves.toBe(1);
+    await expect(item.locator('.alert-meta').textContent()).resolves.toContain('$2.50 in this period');
+    await expect(page.getByTestId('alerts-count').textContent()).resolves.toBe(String(await over.count()));
+  }, TIMEOUT);
+
+  it('shows an empty state, not a blank box, for cost by feature and by model in a range with no usage', async () => {
+    await setDates(EMPTY.start, EMPTY.end);
+    await waitRange(EMPTY.start, EMPTY.end);
+    for (const key of ['feature', 'model']) {
+      await expect(page.getByTestId(`${key}-empty`).isVisible()).resolves.toBe(true);
+      await expect(page.getByTestId(`${key}-empty`).textContent()).resolves.toBe('No LLM cost in this period.');
+      await expect(page.getByTestId(`chart-${key}`).isVisible()).resolves.toBe(false);
+    }
+    await expect(page.getByTestId('alerts-empty').isVisible()).resolves.toBe(true);
+    await expect(tile('tile-total-cost')).resolves.toEqual({ text: '$0.00', value: 0 });
+  }, TIMEOUT);
+
+  it('marks the previous numbers stale under an error banner, and clears that on the next load', async () => {
+    await setDates(OLD.start, OLD.end);
+    await waitRange(OLD.start, OLD.end);
+    // Over the API's three-year limit: the real API refuses it with 400.
+    await page.getByTestId('start-date').fill('2019-01-01');
+    await page.getByTestId('start-date').dispatchEvent('change');
+    await page.locator('[data-testid="dashboard"][data-state="error"]').waitFor({ timeout: 20_000 });
+    const banner = (await page.getByTestId('error').textContent()) ?? '';
+    expect(banner).toContain(`Could not load the cost report for 2019-01-01 to ${OLD.end}`);
+    expect(banner).toContain('the range may span at most');
+    expect(banner).toContain(`The numbers below are still those of ${OLD.start} to ${OLD.end}.`);
+    await expect(page.getByTestId('dashboard').getAttribute('data-stale')).resolves.toBe('true');
+    const opacity = await page.getByTestId('tiles').evaluate((e) => Number((globalThis as any).getComputedStyle(e).opacity));
+    expect(opacity).toBeLessThan(1);
+
+    await page.getByTestId('preset-30').click();
+    await waitRange(lastDays(30).start, lastDays(30).end);
+    await expect(page.getByTestId('dashboard').getAttribute('data-stale')).resolves.toBeNull();
+    await expect(page.getByTestId('error').isVisible()).resolves.toBe(false);
+  }, TIMEOUT);
+
+  it('at 390 px: the feature legend fits, tables say they scroll, and the page itself does not overflow', async () => {
+    const phone = await browser!.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'en-US', timezoneId: 'UTC' });
+    try {
+      const p = await phone.newPage();
+      await p.goto(`${baseUrl}/admin`);
+      await p.getByTestId('login-email').fill(DEMO.admin.email);
+      await p.getByTestId('login-password').fill(DEMO.admin.password);
+      await p.getByTestId('login-submit').click();
+      await p.locator('[data-testid="dashboard"][data-state="ready"]').waitFor({ state: 'visible', timeout: 20_000 });
+      const legend = await p.evaluate(() => {
+        const g = globalThis as any;
+        const c = g.Chart.getChart(g.document.getElementById('chart-feature'));
+        return { position: c.options.plugins.legend.position, width: c.width, boxes: c.legend.legendHitBoxes.map((b: any) => ({ left: b.left, right: b.left + b.width })) };
+      });
+      expect(legend.position).toBe('bottom');
+      expect(legend.boxes.length).toBe(2);
+      for (const box of legend.boxes) expect(box.left >= 0 && box.right <= legend.width).toBe(true);
+      // Every table wider than its card says so under it; the variant table (11 columns) is one.
+      const tables = await p.evaluate(() =>
+        [...(globalThis as any).document.querySelectorAll('.table-wrap')].map((w: any) => ({
+          scrolls: w.scrollWidth > w.clientWidth + 1,
+          hint: !w.parentElement.querySelector('.scroll-hint').hidden,
+        })),
+      );
+      expect(tables.length).toBe(2);
+      for (const table of tables) expect(table.hint).toBe(table.scrolls);
+      await expect(p.getByTestId('variants-scroll-hint').isVisible()).resolves.toBe(true);
+      expect(await p.evaluate(() => (globalThis as any).document.documentElement.scrollWidth as number)).toBeLessThanOrEqual(390);
+    } finally {
+      await phone.close();
+    }
+  }, TIMEOUT);
+});

@@ -8,6 +8,7 @@ import { DataSource } from 'typeorm';
 import { PasswordHasher } from '../../core/auth/password-hasher.js';
 import { computeCost, microUsdToDecimal } from '../../llm/pricing/cost-calculator.js';
 import { mulberry32 } from '../../common/random/mulberry32.js';
+import { progress } from '../../cli/progress.js';
 
 const STUDENTS = 40;
 export const DAYS = 30;
@@ -70,7 +71,9 @@ export async function seedDemoUsage(db: DataSource, now = new Date()): Promise<{
       ]);
     }
   }
+  const shown = progress('demo:usage writing rows', usage.length + requests.length);
   for (let i = 0; i < usage.length; i += 1000) {
+    shown.update(i);
     const chunk = usage.slice(i, i + 1000);
     const cols = 18;
     await db.query(
@@ -81,6 +84,7 @@ export async function seedDemoUsage(db: DataSource, now = new Date()): Promise<{
     );
   }
   for (let i = 0; i < requests.length; i += 1000) {
+    shown.update(usage.length + i);
     const chunk = requests.slice(i, i + 1000);
     await db.query(
       `INSERT INTO premium_requests (request_id, feature, variant, student_id, source, latency_ms, created_at)
@@ -88,5 +92,6 @@ export async function seedDemoUsage(db: DataSource, now = new Date()): Promise<{
       chunk.flat(),
     );
   }
+  shown.done();
   return { rows: usage.length, costMicro, students: STUDENTS };
 }

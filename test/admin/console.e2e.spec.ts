@@ -8,7 +8,7 @@ import { createServer as createHttpsServer, type Server as HttpsServer } from 'n
 import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { generate } from 'selfsigned';
-import { launchChromium } from '../support/browser.js';
+import { findChromium, launchChromium } from '../support/browser.js';
 import { DEMO, startTestApp, type TestApp } from '../support/test-app.js';
 
 const HOST = 'console.test';
@@ -64,6 +64,7 @@ beforeAll(async () => {
   httpsOrigin = `https://${HOST}:${(proxy.address() as AddressInfo).port}`;
   // The name resolves to the second loopback address, so the browser sends Host: console.test.
   browser = await launchChromium({ args: [`--host-resolver-rules=MAP ${HOST} ${ADDRESS}`] });
+  process.stdout.write(`console test: Chromium ${browser.version()} from ${(await findChromium()).source}\n`);
 }, TIMEOUT);
 
 afterAll(async () => {

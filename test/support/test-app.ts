@@ -4,7 +4,7 @@ import { loadConfig, type AppConfig } from '../../src/config/config.loader.js';
 import { prepareDatabase } from '../../src/database/database-setup.js';
 import { createHttpApp } from '../../src/http-app.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
-import { TEST_REDIS_PREFIX } from './test-redis.js';
+import { TEST_REDIS_PREFIX, TEST_REDIS_URL } from './test-redis.js';
 
 export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256-000000';
 
@@ -48,9 +48,10 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     DATABASE_URL: database.url,
     // Suites send many requests from one address; the abuse-limit suite sets real limits.
     ...LENIENT_LIMITS,
-    // Whatever Redis a test points the app at, its keys carry the run's prefix (deleted at the end).
-    REDIS_KEY_PREFIX: TEST_REDIS_PREFIX,
     ...env,
+    // On the shared test Redis, keys carry the run's prefix (deleted at the end); a test's own
+    // redis-server is thrown away whole.
+    ...(env.REDIS_URL === TEST_REDIS_URL && { REDIS_KEY_PREFIX: TEST_REDIS_PREFIX }),
   });
   await prepareDatabase(database.url, config);
   const app = await createHttpApp(config, database.url);

@@ -2,7 +2,15 @@ import { Phase1Core1763800000000 } from './1763800000000-phase1-core.js';
 import { LlmUsageLogs1763900000000 } from './1763900000000-llm-usage-logs.js';
 import { Premium1764000000000 } from './1764000000000-premium.js';
 import { Admin1764100000000 } from './1764100000000-admin.js';
+import { QuotaHolds1764200000000 } from './1764200000000-quota-holds.js';
 import { SubscriptionAudit1764300000000 } from './1764300000000-subscription-audit.js';
 
 /** Every migration, oldest first. A new migration is added here as well as in this folder. */
-export const ALL_MIGRATIONS = [Phase1Core1763800000000, LlmUsageLogs1763900000000, Premium1764000000000, Admin1764100000000, SubscriptionAudit1764300000000];
+export const ALL_MIGRATIONS = [
+  Phase1Core1763800000000,
+  LlmUsageLogs1763900000000,
+  Premium1764000000000,
+  Admin1764100000000,
+  QuotaHolds1764200000000,
+  SubscriptionAudit1764300000000,
+];

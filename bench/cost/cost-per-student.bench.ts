@@ -37,6 +37,7 @@ import { computeCost, decimalToMicroUsd, microUsdToDecimal, type TokenUsage } fr
 import { LlmPolicies, policyOptions } from '../../src/llm/resilience/llm-policies.js';
 import { pathSchema, pathSystemPrompt } from '../../src/premium/adaptive/adaptive-path.prompt.js';
 import { AdaptivePathService } from '../../src/premium/adaptive/adaptive-path.service.js';
+import type { AdaptivePathsRepository } from '../../src/premium/adaptive/adaptive-paths.repository.js';
 import { rulesPath, type ChapterEvidence, type Recommendation } from '../../src/premium/adaptive/path-rules.js';
 import { AssessmentGraderService } from '../../src/premium/assessments/assessment-grader.service.js';
 import type { AssessmentQuestion } from '../../src/premium/assessments/assessment-questions.repository.js';
@@ -386,20 +387,37 @@ async function runScenario(
       const status = { feature, used: n, limit, period: '2026-11', resets_at: new Date(MONTH_START + DAYS * DAY).toISOString() };
       if (n >= limit) return { granted: false, status };
       used.set(key, n + 1);
-      let released = false;
+      let settled = false;
+      const refund = async () => {
+        if (settled) return undefined;
+        settled = true;
+        used.set(key, (used.get(key) ?? 1) - 1);
+        return used.get(key);
+      };
       return {
         granted: true,
         status,
-        release: async () => {
-          if (released) return;
-          released = true;
-          used.set(key, (used.get(key) ?? 1) - 1);
+        charge: async () => {
+          settled = true;
         },
+        refund,
+        giveBack: async () => void (await refund()),
       };
     },
+    async mirrorUsed() {},
   } as unknown as QuotaService;
-  const pathsDb = { query: async () => [] } as unknown as DataSource;
-  const paths = new AdaptivePathService(pathsDb, chapters, results, quota, gateway, kv, config, requests);
+  const pathsDb = {
+    query: async () => [],
+    transaction: async <T>(work: (tx: { query: () => Promise<unknown[]> }) => Promise<T>) => work({ query: async () => [] }),
+  } as unknown as DataSource;
+  // Paths are cached in the store above; the stored-path fallback and build claims have nothing to add here.
+  const pathRows = {
+    latest: async () => undefined,
+    insert: async () => undefined,
+    claimBuild: async () => true,
+    releaseBuild: async () => undefined,
+  } as unknown as AdaptivePathsRepository;
+  const paths = new AdaptivePathService(pathsDb, chapters, results, quota, gateway, kv, config, requests, pathRows);
 
   let pending: Record<string, unknown> | null = null;
   const graderDb = {

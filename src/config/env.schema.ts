@@ -118,6 +118,7 @@ export const envSchema = z.object({
   REGISTER_LIMIT_PER_IP: int(10, 1, 1_000_000_000),
 
   DATA_DIR: z.string().trim().min(1).default('./.data'),
+  USAGE_JOURNAL_DIR: optionalString,
   DATABASE_URL: url(['postgres:', 'postgresql:']),
   DATABASE_POOL_SIZE: int(10, 1, 200),
   DATABASE_MIGRATE_ON_START: bool(true),
@@ -158,6 +159,7 @@ export const envSchema = z.object({
   UPGRADE_URL: z.string().trim().min(1).default('/upgrade'),
   PREMIUM_ADAPTIVE_PATHS_LIMIT: int(10, 0, 100_000),
   PREMIUM_ASSESSMENTS_LIMIT: int(20, 0, 100_000),
+  QUOTA_HOLD_SECONDS: int(60, 2, 3600),
   ASSESSMENT_MAX_CHARS: int(5000, 100, 100_000),
   GRADING_IN_API: bool(true),
   GRADING_CONCURRENCY: int(4, 1, 64),

@@ -26,6 +26,8 @@ export type LlmRequest<T> = {
    * still bounded by ANTHROPIC_TIMEOUT and the retries by ANTHROPIC_MAX_RETRIES.
    */
   deadlineMs?: number;
+  /** Aborts the call (queueing and retries too), e.g. when the client who asked has gone. */
+  signal?: AbortSignal;
 };
 
 /** Who is billed; travels beside the prompt, never inside it. */

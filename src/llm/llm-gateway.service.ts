@@ -78,11 +78,16 @@ export class LlmGateway implements LlmClient {
     let attempts = 0;
     let current: Promise<unknown> | undefined;
     try {
-      const { response, costMicroUsd } = await this.policies.execute(`${this.provider}:${model}`, request.deadlineMs, (signal) => {
-        const run = this.attempt(base, request, billing, ++attempts, signal);
-        current = run;
-        return run;
-      });
+      const { response, costMicroUsd } = await this.policies.execute(
+        `${this.provider}:${model}`,
+        request.deadlineMs,
+        (signal) => {
+          const run = this.attempt(base, request, billing, ++attempts, signal);
+          current = run;
+          return run;
+        },
+        request.signal,
+      );
       return this.result(base, response.value, 'llm', response.usage, costMicroUsd, attempts);
     } catch (error) {
       // Past the deadline the attempt in flight has been aborted: let it log itself first.

@@ -5,6 +5,7 @@ import { LlmModule } from '../llm/llm.module.js';
 import { UsageModule } from '../usage/usage.module.js';
 import { AdaptivePathController } from './adaptive/adaptive-path.controller.js';
 import { AdaptivePathService } from './adaptive/adaptive-path.service.js';
+import { AdaptivePathsRepository } from './adaptive/adaptive-paths.repository.js';
 import { AssessmentGraderService } from './assessments/assessment-grader.service.js';
 import { AssessmentQuestionsRepository } from './assessments/assessment-questions.repository.js';
 import { AssessmentsController } from './assessments/assessments.controller.js';
@@ -20,6 +21,7 @@ import { QuotaController } from './quota/quota.controller.js';
   providers: [
     PremiumGuard,
     AdaptivePathService,
+    AdaptivePathsRepository,
     AssessmentQuestionsRepository,
     AssessmentsService,
     AssessmentGraderService,

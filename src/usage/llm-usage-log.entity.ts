@@ -17,6 +17,8 @@ export type PriceSource = 'listed' | 'fallback' | 'none';
 @Index('llm_usage_logs_student_created_idx', { synchronize: false })
 @Index('llm_usage_logs_report_idx', { synchronize: false })
 @Index('llm_usage_logs_call_idx', ['callId'])
+// One row per attempt and outcome: a row replayed from the usage journal is written once.
+@Index('llm_usage_logs_attempt_key', ['callId', 'attempt', 'outcome'], { unique: true })
 export class LlmUsageLog {
   @PrimaryGeneratedColumn('uuid')
   id!: string;

@@ -1,8 +1,14 @@
-import { Injectable, Logger, Optional } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { join, resolve } from 'node:path';
+import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { AppMetrics } from '../common/metrics/metrics.js';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import { isDatabaseUnavailable } from '../common/errors/database-unavailable.js';
+import { APP_CONFIG } from '../config/app-config.module.js';
+import type { AppConfig } from '../config/config.loader.js';
 import type { PriceSource, UsageOutcome } from './llm-usage-log.entity.js';
+import { UsageJournal } from './usage-journal.js';
 
 export type UsageEntry = {
   callId: string;
@@ -26,63 +32,141 @@ export type UsageEntry = {
   latencyMs: number;
   requestId: string | null;
   providerRequestId: string | null;
+  /** When the call happened: the database's clock unless the row waited in the journal. */
+  at?: string;
 };
 
+/** While rows wait in the journal, the database is tried this often. */
+const REPLAY_EVERY_MS = 2000;
+
 /**
- * Writes the usage log. A failed write never reaches the caller: it is logged and counted, and
- * the user's request goes on.
+ * Writes the usage log: one row per provider call attempt and outcome. A row the database does
+ * not take (it is away, or the statement failed) goes to the local usage journal, fsynced before
+ * `record()` returns, and is replayed as soon as the database answers again, or at the next boot.
+ * Either way it never fails the user's request, and no provider call goes unrecorded.
  */
 @Injectable()
-export class UsageLogService {
+export class UsageLogService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(UsageLogService.name);
+  private readonly journal: UsageJournal<UsageEntry>;
   private failedWrites = 0;
+  private journaled = 0;
+  private timer?: NodeJS.Timeout;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
+    @Inject(APP_CONFIG) config: AppConfig,
     @Optional() private readonly metrics?: AppMetrics,
-  ) {}
+  ) {
+    const dir = resolve(config.USAGE_JOURNAL_DIR ?? join(config.DATA_DIR, 'usage-journal'));
+    this.journal = new UsageJournal(dir, databaseScope(db));
+  }
+
+  /** Rows left by an earlier process (killed while the database was away) go in now. */
+  onApplicationBootstrap(): void {
+    void this.replay();
+  }
+
+  onApplicationShutdown(): void {
+    clearTimeout(this.timer);
+  }
 
   async record(entry: UsageEntry): Promise<void> {
     this.observe(entry);
     try {
-      // Plain SQL: the ORM's insert cost four times this statement, on every LLM call.
-      await this.db.query(
-        `INSERT INTO llm_usage_logs (call_id, attempt, student_id, feature, reference_id, variant, provider, model, outcome,
-           success, error_code, tokens_input, tokens_output, cache_read_tokens, cache_write_tokens, cache_write_1h_tokens,
-           cost_usd, price_source, latency_ms, request_id, provider_request_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)`,
-        [
-          entry.callId,
-          entry.attempt,
-          entry.studentId,
-          entry.feature,
-          entry.referenceId,
-          entry.variant,
-          entry.provider,
-          entry.model,
-          entry.outcome,
-          entry.outcome === 'success',
-          entry.errorCode,
-          entry.tokensInput,
-          entry.tokensOutput,
-          entry.cacheReadTokens,
-          entry.cacheWrite5mTokens + entry.cacheWrite1hTokens,
-          entry.cacheWrite1hTokens,
-          entry.costUsd,
-          entry.priceSource,
-          Math.max(0, Math.round(entry.latencyMs)),
-          entry.requestId,
-          entry.providerRequestId,
-        ],
-      );
+      await this.insert(entry);
     } catch (error) {
       this.failedWrites++;
       this.metrics?.usageWriteFailures.inc();
-      this.logger.error(
-        { err: error, call_id: entry.callId, feature: entry.feature, outcome: entry.outcome },
-        'Could not write an LLM usage row',
-      );
+      this.logger.warn({ err: error, call_id: entry.callId, feature: entry.feature, outcome: entry.outcome }, 'Usage row not written: kept in the journal');
+      try {
+        await this.journal.append([{ ...entry, at: entry.at ?? new Date().toISOString() }]);
+        this.journaled++;
+        this.scheduleReplay();
+      } catch (journalError) {
+        this.logger.error({ err: journalError, call_id: entry.callId }, 'Could not write an LLM usage row, nor keep it in the journal');
+      }
     }
+  }
+
+  /** Writes what the journal holds; resolves with the rows written (0 while the database is away). */
+  async replay(): Promise<number> {
+    try {
+      const { written, rejected } = await this.journal.replay((rows) => this.insertAll(rows));
+      for (const row of rejected) {
+        this.logger.error({ call_id: row.callId, feature: row.feature, outcome: row.outcome }, 'Dropped a journaled usage row the database refuses');
+      }
+      if (written > 0) this.logger.log({ rows: written }, 'Wrote journaled LLM usage rows');
+      return written;
+    } catch (error) {
+      this.logger.warn({ err: error }, 'Journaled usage rows not written yet; retrying');
+      this.scheduleReplay();
+      return 0;
+    }
+  }
+
+  /** How many usage rows could not be written at once since the process started (a metric). */
+  get writeFailures(): number {
+    return this.failedWrites;
+  }
+
+  private scheduleReplay(): void {
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.replay();
+    }, REPLAY_EVERY_MS);
+    this.timer.unref();
+  }
+
+  /** Row by row, so one the database refuses for good (not an outage) does not hold back the rest. */
+  private async insertAll(rows: UsageEntry[]): Promise<{ rejected: UsageEntry[] }> {
+    const rejected: UsageEntry[] = [];
+    for (const row of rows) {
+      try {
+        await this.insert(row);
+      } catch (error) {
+        if (isDatabaseUnavailable(error)) throw error;
+        rejected.push(row);
+      }
+    }
+    return { rejected };
+  }
+
+  private async insert(entry: UsageEntry): Promise<void> {
+    // Plain SQL: the ORM's insert cost four times this statement, on every LLM call. A replayed
+    // row that did get in before (the answer to its insert was lost) is skipped.
+    await this.db.query(
+      `INSERT INTO llm_usage_logs (call_id, attempt, student_id, feature, reference_id, variant, provider, model, outcome,
+         success, error_code, tokens_input, tokens_output, cache_read_tokens, cache_write_tokens, cache_write_1h_tokens,
+         cost_usd, price_source, latency_ms, request_id, provider_request_id, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, COALESCE($22::timestamptz, now()))
+       ON CONFLICT (call_id, attempt, outcome) DO NOTHING`,
+      [
+        entry.callId,
+        entry.attempt,
+        entry.studentId,
+        entry.feature,
+        entry.referenceId,
+        entry.variant,
+        entry.provider,
+        entry.model,
+        entry.outcome,
+        entry.outcome === 'success',
+        entry.errorCode,
+        entry.tokensInput,
+        entry.tokensOutput,
+        entry.cacheReadTokens,
+        entry.cacheWrite5mTokens + entry.cacheWrite1hTokens,
+        entry.cacheWrite1hTokens,
+        entry.costUsd,
+        entry.priceSource,
+        Math.max(0, Math.round(entry.latencyMs)),
+        entry.requestId,
+        entry.providerRequestId,
+        entry.at ?? null,
+      ],
+    );
   }
 
   private observe(entry: UsageEntry): void {
@@ -95,9 +179,15 @@ export class UsageLogService {
     this.metrics.llmTokens.inc({ ...labels, kind: 'cache_write' }, entry.cacheWrite5mTokens + entry.cacheWrite1hTokens);
     this.metrics.llmCost.inc(labels, Number(entry.costUsd));
   }
+}
 
-  /** How many usage rows could not be written since the process started (a metric). */
-  get writeFailures(): number {
-    return this.failedWrites;
+/** Names the database (never its credentials), so journaled rows replay into the one they belong to. */
+function databaseScope(db: DataSource): string {
+  const options = db.options as { url?: string; host?: string; port?: number; database?: string };
+  let where = `${options.host ?? ''}:${options.port ?? ''}/${options.database ?? ''}`;
+  if (options.url) {
+    const url = new URL(options.url);
+    where = `${url.hostname}:${url.port || '5432'}${url.pathname}`;
   }
+  return createHash('sha256').update(where).digest('hex').slice(0, 16);
 }

@@ -40,6 +40,8 @@ const ALL_TABLES = [
   'llm_alerts',
   'feature_flag_audit',
   'premium_requests',
+  'premium_quota_holds',
+  'adaptive_path_builds',
   'subscription_audit',
 ].sort();
 

@@ -1,6 +1,6 @@
 import { createServer, type AddressInfo } from 'node:net';
 import pg from 'pg';
-import { QueryFailedError } from 'typeorm';
+import { QueryFailedError, QueryRunnerAlreadyReleasedError } from 'typeorm';
 import { isDatabaseUnavailable } from './database-unavailable.js';
 
 const pgError = (code: string, message: string) => Object.assign(new Error(message), { code, severity: 'FATAL' });
@@ -32,6 +32,7 @@ describe('isDatabaseUnavailable', () => {
     ['too many connections (53300)', pgError('53300', 'sorry, too many clients already')],
     ['a wrapped drop', new QueryFailedError('SELECT 1', [], new Error('Connection terminated unexpectedly'))],
     ['a wrapped shutdown', new QueryFailedError('SELECT 1', [], pgError('57P02', 'crash shutdown'))],
+    ['a transaction whose connection dropped (TypeORM released its runner)', new QueryRunnerAlreadyReleasedError()],
     ['a dual-stack refusal', new AggregateError([Object.assign(new Error('connect ECONNREFUSED ::1:5432'), { code: 'ECONNREFUSED' })])],
   ])('says yes to %s', (_name, error) => {
     expect(isDatabaseUnavailable(error)).toBe(true);

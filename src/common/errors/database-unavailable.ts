@@ -1,3 +1,5 @@
+import { QueryRunnerAlreadyReleasedError } from 'typeorm';
+
 /**
  * Whether an error means PostgreSQL could not be reached or dropped the connection (as opposed
  * to a bad query): the request did not happen, so it answers 503 and may be retried.
@@ -25,6 +27,8 @@ export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
   const e = error as ErrorLike;
   if (typeof e.code === 'string' && (NETWORK_CODES.has(e.code) || SQLSTATES.has(e.code))) return true;
   if (typeof e.message === 'string' && MESSAGES.some((m) => m.test(e.message as string))) return true;
+  // TypeORM releases a transaction's runner when its connection fails; the next statement says so.
+  if (error instanceof QueryRunnerAlreadyReleasedError) return true;
   // TypeORM's QueryFailedError wraps pg's error; Node reports a refused dual-stack connect as an AggregateError.
   if (e.driverError !== undefined && isDatabaseUnavailable(e.driverError, depth + 1)) return true;
   return Array.isArray(e.errors) && e.errors.some((inner) => isDatabaseUnavailable(inner, depth + 1));

@@ -77,12 +77,17 @@ export class LlmPolicies {
    * Runs `attempt` under the policies. Failures come out as LlmError: `busy` when the bulkhead
    * is full, `circuit_open` when the breaker is open, `timeout` past the deadline (if one is given).
    */
-  async execute<T>(circuitKey: string, deadlineMs: number | undefined, attempt: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  async execute<T>(
+    circuitKey: string,
+    deadlineMs: number | undefined,
+    attempt: (signal: AbortSignal) => Promise<T>,
+    cancel?: AbortSignal,
+  ): Promise<T> {
     // Without a caller's deadline the call is still bounded: each attempt times out, retries are
     // counted and backoff is capped.
     const policy = this.policyFor(circuitKey, deadlineMs);
     try {
-      return (await policy.execute(({ signal }) => attempt(signal))) as T;
+      return (await policy.execute(({ signal }) => attempt(signal), cancel)) as T;
     } catch (error) {
       throw toLlmError(error);
     }

@@ -1,7 +1,8 @@
-import { Body, Controller, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiRoute } from '../../common/http/api-docs.js';
+import { clientSignal } from '../client-gone.js';
 import { ForFeature } from '../gating/premium-feature.decorator.js';
 import { PremiumGuard, type PremiumRequest } from '../gating/premium.guard.js';
 import { AdaptivePathDto, AdaptivePathRequestDto } from './adaptive-path.dto.js';
@@ -22,13 +23,18 @@ export class AdaptivePathController {
     errors: ['VALIDATION_ERROR', 'PREMIUM_REQUIRED', 'FEATURE_DISABLED', 'RATE_LIMIT_EXCEEDED', 'SERVICE_BUSY'],
   })
   @ApiOkResponse({ type: AdaptivePathDto })
-  path(@Req() request: FastifyRequest & PremiumRequest, @Body() body: AdaptivePathRequestDto): Promise<AdaptivePathDto> {
+  path(
+    @Req() request: FastifyRequest & PremiumRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @Body() body: AdaptivePathRequestDto,
+  ): Promise<AdaptivePathDto> {
     return this.paths.path({
       studentId: request.user.studentId,
       forceRefresh: body.force_refresh ?? false,
       includeReasoning: body.include_reasoning ?? false,
       variant: request.flag!.variant,
       requestId: request.id,
+      signal: clientSignal(request, reply),
     });
   }
 }

@@ -1,9 +1,10 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Req, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthenticatedStudent } from '../../common/auth/authenticated-student.js';
 import { CurrentStudent } from '../../common/auth/current-student.decorator.js';
 import { ApiRoute } from '../../common/http/api-docs.js';
+import { clientSignal } from '../client-gone.js';
 import { ForFeature } from '../gating/premium-feature.decorator.js';
 import { PremiumGuard, type PremiumRequest } from '../gating/premium.guard.js';
 import {
@@ -41,6 +42,7 @@ export class AssessmentsController {
   @ApiAcceptedResponse({ type: SubmissionAcceptedDto })
   submit(
     @Req() request: FastifyRequest & PremiumRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
     @Body() body: SubmitAssessmentDto,
     @Headers('idempotency-key') idempotencyKey?: string,
   ): Promise<SubmissionAcceptedDto> {
@@ -50,6 +52,7 @@ export class AssessmentsController {
       answerText: body.answer_text,
       idempotencyKey,
       variant: request.flag!.variant,
+      signal: clientSignal(request, reply),
     });
   }
 

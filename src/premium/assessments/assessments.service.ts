@@ -6,12 +6,21 @@ import { ApiException } from '../../common/errors/api.exception.js';
 import { APP_CONFIG } from '../../config/app-config.module.js';
 import type { AppConfig } from '../../config/config.loader.js';
 import { QuotaService } from '../../usage/quota/quota.service.js';
+import { clientGone } from '../client-gone.js';
 import { quotaExceeded } from '../premium-errors.js';
 import { AssessmentQuestionsRepository } from './assessment-questions.repository.js';
 import type { AssessmentQuestionDto, FeedbackDto, SubmissionAcceptedDto } from './assessments.dto.js';
 import { GradingQueueService } from './grading-queue.service.js';
 
-type SubmitRequest = { studentId: string; questionId: string; answerText: string; idempotencyKey?: string; variant: string };
+type SubmitRequest = {
+  studentId: string;
+  questionId: string;
+  answerText: string;
+  idempotencyKey?: string;
+  variant: string;
+  /** Aborts when the client has gone: nothing is stored or charged for it. */
+  signal?: AbortSignal;
+};
 
 type FeedbackRow = {
   submission_id: string;
@@ -72,37 +81,32 @@ export class AssessmentsService {
       if (earlier) return earlier;
     }
 
-    const unit = await this.quota.take(request.studentId, 'assessments');
-    if (!unit.granted) throw quotaExceeded(unit.status);
-    const runner = this.db.createQueryRunner();
-    try {
-      await runner.connect();
-      await runner.startTransaction();
-      const rows = (await runner.query(
+    if (request.signal?.aborted) throw clientGone();
+    // One transaction claims the key, takes the unit and queues the grading: a fault anywhere in
+    // it rolls all three back (no unit kept for nothing), and a retry with a key already claimed
+    // waits on the first one's row instead of taking a unit of its own.
+    const outcome = await this.db.transaction(async (tx) => {
+      const rows = await tx.query<{ submission_id: string }[]>(
         `INSERT INTO assessment_submissions (student_id, question_id, answer_text, idempotency_key, request_hash, variant)
          VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT (student_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
          RETURNING submission_id`,
         [request.studentId, request.questionId, answer, request.idempotencyKey ?? null, hash, request.variant],
-      )) as { submission_id: string }[];
+      );
       const id = rows[0]?.submission_id;
-      if (id) await this.queue.enqueue(id, runner);
-      await runner.commitTransaction();
-      if (id) {
-        this.queue.wake();
-        return accepted(id, 'pending');
-      }
-    } catch (error) {
-      if (runner.isTransactionActive) await runner.rollbackTransaction();
-      await unit.release();
-      throw error;
-    } finally {
-      await runner.release();
-    }
-    // A concurrent retry with the same key won the insert: answer with its submission.
-    await unit.release();
-    const winner = await this.byKey(request.studentId, request.idempotencyKey!, hash);
-    return winner!;
+      // A concurrent retry with the same key committed first: its submission is the answer.
+      if (!id) return { retried: true as const };
+      const unit = await this.quota.takeWithin(tx, request.studentId, 'assessments');
+      if (!unit.granted) throw quotaExceeded(unit.status);
+      await this.queue.enqueue(id, tx.queryRunner!);
+      // The client left while this ran: roll back, nothing charged.
+      if (request.signal?.aborted) throw clientGone();
+      return { retried: false as const, id, used: unit.status.used };
+    });
+    if (outcome.retried) return (await this.byKey(request.studentId, request.idempotencyKey!, hash))!;
+    await this.quota.mirrorUsed(request.studentId, 'assessments', outcome.used);
+    this.queue.wake();
+    return accepted(outcome.id, 'pending');
   }
 
   /** A student's own submission only: anyone else's is NOT_FOUND, as if it did not exist. */

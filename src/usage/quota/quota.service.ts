@@ -1,4 +1,5 @@
-import { Inject, Injectable, Optional } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { AppMetrics } from '../../common/metrics/metrics.js';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
@@ -9,7 +10,28 @@ import type { PremiumFeature } from '../../flags/feature-flags.js';
 import { periodOf, resetsAt } from './quota-period.js';
 
 export type QuotaStatus = { feature: PremiumFeature; used: number; limit: number; period: string; resets_at: string };
-export type QuotaTake = { granted: true; status: QuotaStatus; release: () => Promise<void> } | { granted: false; status: QuotaStatus };
+
+/** Anything that runs SQL: the data source, or a transaction's query runner or entity manager. */
+export type SqlExecutor = { query<T = unknown>(sql: string, parameters?: unknown[]): Promise<T> };
+
+/**
+ * A unit held for a request that takes a while (a model call). It counts as used at once, so
+ * concurrent requests never overspend; the request settles it in the same transaction as its
+ * result (`charge` or `refund`), and a hold nobody settled (the database went away, the process
+ * died) is given back when it expires.
+ */
+export type QuotaHold = {
+  granted: true;
+  status: QuotaStatus;
+  /** Keeps the unit: call inside the transaction that stores the answer. */
+  charge: (tx: SqlExecutor) => Promise<void>;
+  /** Gives the unit back inside the caller's transaction; the count after it (mirror it once committed). */
+  refund: (tx: SqlExecutor) => Promise<number | undefined>;
+  /** Gives the unit back now; never throws (if the database is away, the hold's expiry gives it back). */
+  giveBack: () => Promise<void>;
+};
+export type QuotaTake = QuotaHold | { granted: false; status: QuotaStatus };
+export type QuotaTakeWithin = { granted: boolean; status: QuotaStatus };
 
 /**
  * Monthly premium quotas. PostgreSQL is the source of truth and every take is one conditional
@@ -18,6 +40,8 @@ export type QuotaTake = { granted: true; status: QuotaStatus; release: () => Pro
  */
 @Injectable()
 export class QuotaService {
+  private readonly logger = new Logger('Quota');
+
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(KEY_VALUE_STORE) private readonly store: KeyValueStore,
@@ -29,49 +53,144 @@ export class QuotaService {
     return feature === 'adaptive_paths' ? this.config.PREMIUM_ADAPTIVE_PATHS_LIMIT : this.config.PREMIUM_ASSESSMENTS_LIMIT;
   }
 
-  /** Takes one unit if any is left; `release()` gives it back (a failed call must not cost one). */
+  /** Holds one unit if any is left (committed at once); the request then charges or refunds it. */
   async take(studentId: string, feature: PremiumFeature, now = new Date()): Promise<QuotaTake> {
     const period = periodOf(now);
     const limit = this.limitOf(feature);
-    const rows: { used: number }[] =
+    const holdId = randomUUID();
+    const rows =
       limit > 0
-        ? await this.db.query(
+        ? (await this.db.query<{ used: number }[]>(
+            `WITH taken AS (
+               INSERT INTO premium_usage_quotas (student_id, period, feature, used) VALUES ($1, $2, $3, 1)
+               ON CONFLICT (student_id, period, feature)
+               DO UPDATE SET used = premium_usage_quotas.used + 1, updated_at = now()
+               WHERE premium_usage_quotas.used < $4
+               RETURNING used
+             ), held AS (
+               INSERT INTO premium_quota_holds (hold_id, student_id, period, feature, expires_at)
+               SELECT $5, $1, $2, $3, now() + make_interval(secs => $6::int) FROM taken
+             )
+             SELECT used FROM taken`,
+            [studentId, period, feature, limit, holdId, this.config.QUOTA_HOLD_SECONDS],
+          ))
+        : [];
+    if (rows.length === 0) return { granted: false, status: await this.refused(studentId, feature, period, limit, now) };
+    const used = rows[0]!.used;
+    await this.mirror(studentId, feature, period, used, now);
+
+    // The hold row is the settlement's record: whichever of these runs first removes it, so a
+    // later one (a give-back after a charge that committed) changes nothing.
+    return {
+      granted: true,
+      status: this.statusOf(feature, used, limit, now),
+      charge: async (tx) => {
+        // The hold expired and was given back while the request ran: it was served, so charge again.
+        await tx.query(
+          `WITH kept AS (DELETE FROM premium_quota_holds WHERE hold_id = $1 RETURNING hold_id)
+           UPDATE premium_usage_quotas SET used = used + 1, updated_at = now()
+            WHERE student_id = $2 AND period = $3 AND feature = $4 AND NOT EXISTS (SELECT 1 FROM kept)`,
+          [holdId, studentId, period, feature],
+        );
+      },
+      refund: (tx) => this.refundHold(tx, holdId),
+      giveBack: async () => {
+        try {
+          const back = await this.refundHold(this.db, holdId);
+          if (back !== undefined) await this.mirror(studentId, feature, period, back, now);
+        } catch (error) {
+          this.logger.warn({ err: error, feature }, 'Could not give a quota unit back now; its hold gives it back when it expires');
+        }
+      },
+    };
+  }
+
+  /**
+   * Takes one unit inside the caller's transaction, for requests whose answer is stored in that
+   * same transaction: the unit commits with the answer or rolls back with it.
+   */
+  async takeWithin(tx: SqlExecutor, studentId: string, feature: PremiumFeature, now = new Date()): Promise<QuotaTakeWithin> {
+    const period = periodOf(now);
+    const limit = this.limitOf(feature);
+    const rows =
+      limit > 0
+        ? (await tx.query<{ used: number }[]>(
             `INSERT INTO premium_usage_quotas (student_id, period, feature, used) VALUES ($1, $2, $3, 1)
              ON CONFLICT (student_id, period, feature)
              DO UPDATE SET used = premium_usage_quotas.used + 1, updated_at = now()
              WHERE premium_usage_quotas.used < $4
              RETURNING used`,
             [studentId, period, feature, limit],
-          )
+          ))
         : [];
-    if (rows.length === 0) {
-      this.metrics?.quotaRejections.inc({ feature });
-      const used = await this.readFromDatabase(studentId, feature, period);
-      await this.mirror(studentId, feature, period, used, now);
-      return { granted: false, status: this.statusOf(feature, used, limit, now) };
-    }
-    const used = rows[0]!.used;
-    await this.mirror(studentId, feature, period, used, now);
-    let released = false;
-    return {
-      granted: true,
-      status: this.statusOf(feature, used, limit, now),
-      release: async () => {
-        if (released) return;
-        released = true;
-        const back: { used: number }[] = await this.db.query(
-          `UPDATE premium_usage_quotas SET used = used - 1, updated_at = now()
-            WHERE student_id = $1 AND period = $2 AND feature = $3 AND used > 0 RETURNING used`,
-          [studentId, period, feature],
-        );
-        if (back[0]) await this.mirror(studentId, feature, period, back[0].used, now);
-      },
-    };
+    if (rows.length === 0) return { granted: false, status: await this.refused(studentId, feature, period, limit, now, tx) };
+    return { granted: true, status: this.statusOf(feature, rows[0]!.used, limit, now) };
   }
 
   /** Current use, from the mirror when it has it. */
   async current(studentId: string, feature: PremiumFeature, now = new Date()): Promise<QuotaStatus> {
     return this.read(studentId, feature, now);
+  }
+
+  /** After a commit that changed a counter: the mirror takes PostgreSQL's value. */
+  async mirrorUsed(studentId: string, feature: PremiumFeature, used: number, now = new Date()): Promise<void> {
+    await this.mirror(studentId, feature, periodOf(now), used, now);
+  }
+
+  /**
+   * Gives back the units of holds that expired unsettled (a request cut off by a database fault
+   * or a dead process), at most `batch` at a time; returns how many. Safe on every instance at once.
+   */
+  async releaseExpiredHolds(batch = 1000): Promise<number> {
+    const rows = await this.db.query<{ student_id: string; period: string; feature: PremiumFeature; used: number; n: number }[]>(
+      `WITH gone AS (
+         DELETE FROM premium_quota_holds
+          WHERE hold_id IN (SELECT hold_id FROM premium_quota_holds WHERE expires_at < now()
+                             ORDER BY expires_at LIMIT $1 FOR UPDATE SKIP LOCKED)
+         RETURNING student_id, period, feature
+       ), counts AS (
+         SELECT student_id, period, feature, count(*)::int AS n FROM gone GROUP BY student_id, period, feature
+       ), back AS (
+         UPDATE premium_usage_quotas q SET used = GREATEST(q.used - c.n, 0), updated_at = now()
+           FROM counts c WHERE q.student_id = c.student_id AND q.period = c.period AND q.feature = c.feature
+         RETURNING q.student_id, q.period, q.feature, q.used, c.n
+       )
+       SELECT student_id, period, feature, used, n FROM back`,
+      [batch],
+    );
+    const now = new Date();
+    for (const row of rows) {
+      // A past month's mirror is not read any more; only the current one is refreshed.
+      if (row.period === periodOf(now)) await this.mirror(row.student_id, row.feature, row.period, row.used, now);
+    }
+    return rows.reduce((sum, r) => sum + r.n, 0);
+  }
+
+  private async refundHold(tx: SqlExecutor, holdId: string): Promise<number | undefined> {
+    const rows = await tx.query<{ used: number }[]>(
+      `WITH gone AS (DELETE FROM premium_quota_holds WHERE hold_id = $1 RETURNING student_id, period, feature),
+       back AS (
+         UPDATE premium_usage_quotas q SET used = q.used - 1, updated_at = now()
+           FROM gone WHERE q.student_id = gone.student_id AND q.period = gone.period AND q.feature = gone.feature AND q.used > 0
+         RETURNING q.used)
+       SELECT used FROM back`,
+      [holdId],
+    );
+    return rows[0]?.used;
+  }
+
+  private async refused(
+    studentId: string,
+    feature: PremiumFeature,
+    period: string,
+    limit: number,
+    now: Date,
+    tx: SqlExecutor = this.db,
+  ): Promise<QuotaStatus> {
+    this.metrics?.quotaRejections.inc({ feature });
+    const used = await this.readFromDatabase(studentId, feature, period, tx);
+    await this.mirror(studentId, feature, period, used, now);
+    return this.statusOf(feature, used, limit, now);
   }
 
   private statusOf(feature: PremiumFeature, used: number, limit: number, now: Date): QuotaStatus {
@@ -89,11 +208,12 @@ export class QuotaService {
     return this.statusOf(feature, used, this.limitOf(feature), now);
   }
 
-  private async readFromDatabase(studentId: string, feature: PremiumFeature, period: string): Promise<number> {
-    const rows: { used: number }[] = await this.db.query(
-      'SELECT used FROM premium_usage_quotas WHERE student_id = $1 AND period = $2 AND feature = $3',
-      [studentId, period, feature],
-    );
+  private async readFromDatabase(studentId: string, feature: PremiumFeature, period: string, tx: SqlExecutor = this.db): Promise<number> {
+    const rows = await tx.query<{ used: number }[]>('SELECT used FROM premium_usage_quotas WHERE student_id = $1 AND period = $2 AND feature = $3', [
+      studentId,
+      period,
+      feature,
+    ]);
     return rows[0]?.used ?? 0;
   }
 

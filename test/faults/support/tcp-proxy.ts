@@ -1,16 +1,21 @@
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 
-export type ProxyState = 'open' | 'refusing' | 'blackhole';
+export type ProxyState = 'open' | 'refusing' | 'blackhole' | 'paused';
 
 /**
  * A TCP proxy the test controls, between the app and a real server (PostgreSQL, the fake LLM).
  * `cut()` drops every connection and refuses new ones (nothing listens on the port any more);
  * `blackhole()` drops every connection and then accepts new ones without ever answering, like a
- * network that swallows packets; `restore()` forwards again on the same port.
+ * network that swallows packets; `pause()` holds every byte in both directions without dropping
+ * anything (a stalled network) until `resume()`; `cutOn(marker)` cuts the moment the app sends
+ * bytes containing `marker` (e.g. a statement mid-transaction), before they reach the server;
+ * `restore()` forwards again on the same port.
  */
 export class TcpProxy {
   private server?: Server;
   private readonly sockets = new Set<Socket>();
+  private readonly pairs = new Set<{ client: Socket; upstream: Socket }>();
+  private marker?: string;
   private mode: ProxyState = 'open';
   /** Connections accepted since start, for tests that prove nothing got through. */
   connections = 0;
@@ -48,7 +53,32 @@ export class TcpProxy {
     if (!this.server) await this.listen();
   }
 
+  /** Stops forwarding, keeping every connection open; new ones are accepted and held too. */
+  pause(): void {
+    this.mode = 'paused';
+    for (const pair of this.pairs) hold(pair);
+  }
+
+  /** Forwards what was held, and everything after it. */
+  resume(): void {
+    if (this.mode !== 'paused') return;
+    this.mode = 'open';
+    for (const pair of this.pairs) flow(pair);
+  }
+
+  /** Cuts (as `cut()`) when the app next sends bytes containing `marker`; those bytes never arrive. */
+  cutOn(marker: string): Promise<void> {
+    this.marker = marker;
+    return new Promise((resolve) => {
+      this.onCut = resolve;
+    });
+  }
+
+  private onCut?: () => void;
+
   async restore(): Promise<void> {
+    this.marker = undefined;
+    if (this.mode === 'paused') this.resume();
     if (this.mode === 'blackhole') this.dropAll();
     this.mode = 'open';
     if (!this.server) await this.listen();
@@ -83,17 +113,28 @@ export class TcpProxy {
   private accept(client: Socket): void {
     this.connections++;
     this.track(client);
-    if (this.mode !== 'open') return; // blackhole: hold the socket, read nothing, answer nothing
+    if (this.mode !== 'open' && this.mode !== 'paused') return; // blackhole: hold the socket, read nothing, answer nothing
     const upstream = connect(this.target.port, this.target.host);
     this.track(upstream);
+    const pair = { client, upstream };
+    this.pairs.add(pair);
     const drop = () => {
+      this.pairs.delete(pair);
       client.destroy();
       upstream.destroy();
     };
     client.on('error', drop).on('close', drop);
     upstream.on('error', drop).on('close', drop);
-    client.pipe(upstream);
-    upstream.pipe(client);
+    // Before the pipe's own listener, so the marked bytes are dropped with the connection.
+    client.on('data', (chunk: Buffer) => {
+      if (this.marker !== undefined && chunk.includes(this.marker)) {
+        this.marker = undefined;
+        const cut = this.cut();
+        void cut.then(() => this.onCut?.());
+      }
+    });
+    if (this.mode === 'paused') hold(pair);
+    else flow(pair);
   }
 
   private track(socket: Socket): void {
@@ -104,7 +145,20 @@ export class TcpProxy {
   }
 
   private dropAll(): void {
+    this.pairs.clear();
     for (const socket of this.sockets) socket.destroy();
     this.sockets.clear();
   }
+}
+
+function hold({ client, upstream }: { client: Socket; upstream: Socket }): void {
+  client.unpipe(upstream);
+  upstream.unpipe(client);
+  client.pause();
+  upstream.pause();
+}
+
+function flow({ client, upstream }: { client: Socket; upstream: Socket }): void {
+  client.pipe(upstream);
+  upstream.pipe(client);
 }

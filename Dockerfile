@@ -1,12 +1,13 @@
 # Production image: build with SWC, run the compiled app as an unprivileged user.
-FROM node:20-bookworm-slim AS build
+# Node 24, the active LTS line (package.json's engines: ^22.13 || >=24.11).
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci
 COPY . .
 RUN npm run build && npm prune --omit=dev
 
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=build --chown=node:node /app/package.json ./

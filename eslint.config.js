@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', 'test/isolation/fixtures/', '*.config.js', '.dependency-cruiser.cjs', 'bench/', 'test/support/*.mjs', 'test/support/*.cjs', 'test/contract/client/'] },
+  { ignores: ['dist/', 'node_modules/', 'coverage/', 'test/isolation/fixtures/', '*.config.js', '.dependency-cruiser.cjs', 'bench/', 'scripts/', 'test/support/*.mjs', 'test/support/*.cjs', 'test/contract/client/'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -4,6 +4,7 @@ import { Premium1764000000000 } from './1764000000000-premium.js';
 import { Admin1764100000000 } from './1764100000000-admin.js';
 import { QuotaHolds1764200000000 } from './1764200000000-quota-holds.js';
 import { LlmBillingAndGrading1764300000000 } from './1764300000000-llm-billing-and-grading.js';
+import { SubscriptionAudit1764400000000 } from './1764400000000-subscription-audit.js';
 
 /** Every migration, oldest first. A new migration is added here as well as in this folder. */
 export const ALL_MIGRATIONS = [
@@ -13,4 +14,5 @@ export const ALL_MIGRATIONS = [
   Admin1764100000000,
   QuotaHolds1764200000000,
   LlmBillingAndGrading1764300000000,
+  SubscriptionAudit1764400000000,
 ];

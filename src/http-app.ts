@@ -56,23 +56,7 @@ export async function createHttpApp(config: AppConfig, databaseUrl: string, opti
   app.getHttpAdapter().getInstance().addContentTypeParser('application/json', { parseAs: 'string' }, parseJsonBody);
   // Helmet's middleware, built once: @fastify/helmet rebuilds it (parsing the CSP) on every request,
   // which cost a third of the throughput of a cached read (bench/load).
-  const securityHeaders = helmet({
-    // An API answers JSON: nothing may load from it. Swagger UI (/docs) loads its own scripts and
-    // styles; the dashboard sends its own, stricter policy.
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:'],
-        objectSrc: ["'none'"],
-        baseUri: ["'none'"],
-        frameAncestors: ["'none'"],
-        formAction: ["'self'"],
-      },
-    },
-    crossOriginResourcePolicy: { policy: 'same-origin' },
-  });
+  const securityHeaders = { https: helmet(helmetOptions(true)), http: helmet(helmetOptions(false)) };
   if (config.CORS_ORIGINS.length > 0) {
     app.enableCors({
       origin: config.CORS_ORIGINS,
@@ -86,7 +70,9 @@ export async function createHttpApp(config: AppConfig, databaseUrl: string, opti
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
-    securityHeaders(request.raw, reply.raw, (error?: unknown) => done(error instanceof Error ? error : undefined));
+    // request.protocol is the proxy's x-forwarded-proto when TRUST_PROXY trusts it.
+    const headers = request.protocol === 'https' ? securityHeaders.https : securityHeaders.http;
+    headers(request.raw, reply.raw, (error?: unknown) => done(error instanceof Error ? error : undefined));
   });
   // Latency by route pattern (never the raw URL: ids would explode the label set).
   fastify.addHook('onResponse', async (request, reply) => {
@@ -98,6 +84,34 @@ export async function createHttpApp(config: AppConfig, databaseUrl: string, opti
   return app;
 }
 
+/**
+ * An API answers JSON: nothing may load from it. Swagger UI (/docs) loads its own scripts and
+ * styles; the dashboard sends its own, stricter policy. `upgrade-insecure-requests` only where the
+ * request came over TLS: sent over plain HTTP (an address other than localhost, no proxy) it makes
+ * the browser fetch the page's own scripts and styles over https, which nothing serves, and the
+ * console is blank. Over https it stays, beside HSTS (which browsers ignore over plain HTTP).
+ */
+function helmetOptions(tls: boolean): Parameters<typeof helmet>[0] {
+  return {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        objectSrc: ["'none'"],
+        baseUri: ["'none'"],
+        frameAncestors: ["'none'"],
+        formAction: ["'self'"],
+        upgradeInsecureRequests: tls ? [] : null,
+      },
+    },
+    crossOriginResourcePolicy: { policy: 'same-origin' },
+    // Browsers ignore COOP on an origin that is not secure (and log an error for it).
+    crossOriginOpenerPolicy: tls,
+  };
+}
+
 /** A hop count means: trust that many proxies in front of us (the adapter's types take no number). */
 function trustProxy(setting: boolean | number | string): boolean | string | ((address: string, hop: number) => boolean) {
   return typeof setting === 'number' ? (_address, hop) => hop < setting : setting;
@@ -106,6 +120,13 @@ function trustProxy(setting: boolean | number | string): boolean | string | ((ad
 function setupOpenApi(app: NestFastifyApplication): void {
   SwaggerModule.setup('docs', app, createOpenApiDocument(app), {
     jsonDocumentUrl: 'docs/json',
+    customSiteTitle: 'Course Companion API · docs',
     swaggerOptions: { persistAuthorization: true },
+  });
+  // Swagger UI's page template has no viewport tag: phones would render it at desktop width.
+  app.getHttpAdapter().getInstance().addHook('onSend', async (request, reply, payload) => {
+    if (typeof payload !== 'string' || !request.url.startsWith('/docs')) return payload;
+    if (!String(reply.getHeader('content-type')).startsWith('text/html')) return payload;
+    return payload.replace('<meta charset="UTF-8">', '<meta charset="UTF-8">\n  <meta name="viewport" content="width=device-width, initial-scale=1">');
   });
 }

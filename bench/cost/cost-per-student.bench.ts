@@ -22,6 +22,7 @@ import { Logger } from '@nestjs/common';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { progress, type Progress } from '../../src/common/cli/index.js';
 import type { DataSource } from 'typeorm';
 import type { KeyValueStore } from '../../src/common/cache/key-value-store.js';
 import { projectRoot } from '../../src/common/paths/project-root.js';
@@ -435,8 +436,10 @@ async function runScenario(
       return { ...c, attempts: a?.attempts ?? 0, best_percentage: a ? a.best : null, passed: a?.passed ?? false };
     });
 
+  let simulated = 0;
   try {
     for (const ev of events) {
+      if (++simulated % 500 === 0) reportProgress(scenario.key, simulated);
       clock.now = ev.at;
       const student = students[ev.student]!;
       const s = state[ev.student]!;
@@ -767,11 +770,26 @@ async function setup() {
   return { root, catalog, questions, semeval, bank, defaults, workload };
 }
 
+/** Events simulated so far per configuration, shown on a terminal (see src/common/cli/progress.ts). */
+const progressDone = new Map<string, number>();
+let shownProgress: Progress | undefined;
+function reportProgress(key: string, done: number): void {
+  if (!isMainThread) {
+    parentPort!.postMessage({ progress: key, done });
+    return;
+  }
+  progressDone.set(key, done);
+  shownProgress?.update([...progressDone.values()].reduce((a, b) => a + b, 0));
+}
+
 /** Runs one configuration in a worker thread (one per core), or here when BENCH_WORKERS=0. */
 function runElsewhere(key: string): Promise<Result> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL(import.meta.url), { workerData: { scenario: key } });
-    worker.once('message', (result: Result) => resolve(result));
+    worker.on('message', (message: Result | { progress: string; done: number }) => {
+      if ('progress' in message) reportProgress(message.progress, message.done);
+      else resolve(message);
+    });
     worker.once('error', reject);
     worker.once('exit', (code) => code !== 0 && reject(new Error(`The ${key} worker exited with ${code}`)));
   });
@@ -831,10 +849,12 @@ async function main(): Promise<void> {
   console.log(`  sources: ${CACHE_MINIMUM_SOURCES.join('; ')}`);
 
   const started = performance.now();
+  shownProgress = progress('simulating both configurations (events)', 2 * events.length);
   const [a, b]: [Result, Result] =
     process.env.BENCH_WORKERS === '0'
       ? [await runScenario(SCENARIOS[0]!, students, events, catalog, bank), await runScenario(SCENARIOS[1]!, students, events, catalog, bank)]
       : await Promise.all([runElsewhere(SCENARIOS[0]!.key), runElsewhere(SCENARIOS[1]!.key)]);
+  shownProgress.done();
   console.log(
     `Ran both configurations ${process.env.BENCH_WORKERS === '0' ? 'one after the other' : 'side by side in two worker threads'}: ` +
       `${int(a.calls.adaptive_paths.total + a.calls.assessments.total + b.calls.adaptive_paths.total + b.calls.assessments.total)} LLM calls in ` +

@@ -233,6 +233,13 @@
     box.hidden = !message;
   }
 
+  /** Marks the numbers on screen as those of the last range that loaded, and says so. */
+  function staleNote() {
+    if (!state.shown) return '';
+    $('dashboard').dataset.stale = 'true';
+    return ' The numbers below are still those of ' + state.shown.start + ' to ' + state.shown.end + '.';
+  }
+
   function setLoading(loading) {
     var dash = $('dashboard');
     dash.setAttribute('aria-busy', loading ? 'true' : 'false');
@@ -342,7 +349,7 @@
     var end = $('end-date').value;
     if (!parseDay(start) || !parseDay(end)) return;
     if (start > end) {
-      setError('The start date must be on or before the end date.');
+      setError('The start date must be on or before the end date.' + staleNote());
       return;
     }
     setRange(start, end, null);
@@ -393,6 +400,8 @@
         reports[group] = results[0][i];
       });
       render(reports, results[1]);
+      state.shown = { start: state.start, end: state.end };
+      delete $('dashboard').dataset.stale;
       $('dashboard').dataset.state = 'ready';
       setLoading(false);
       var took = Math.round(performance.now() - started);
@@ -415,7 +424,7 @@
       }
       $('dashboard').dataset.state = 'error';
       setStatus('');
-      setError('Could not load the cost report: ' + (e && e.message ? e.message : String(e)));
+      setError('Could not load the cost report for ' + state.start + ' to ' + state.end + ': ' + (e && e.message ? e.message : String(e)) + staleNote());
     }
   }
 
@@ -439,9 +448,29 @@
     renderDaily(rows(reports.day, 'day'));
     renderFeature(rows(reports.feature, 'feature'));
     renderModel(rows(reports.model, 'model'));
-    renderStudents(students, threshold);
-    renderAlerts(Array.isArray(summary.alerts) ? summary.alerts : [], names);
+    var over = renderStudents(students, threshold);
+    renderAlerts(Array.isArray(summary.alerts) ? summary.alerts : [], names, over);
     renderVariants(metrics);
+    updateScrollHints();
+  }
+
+  /** Under each table that is wider than its box, a line saying it scrolls sideways. */
+  function updateScrollHints() {
+    document.querySelectorAll('.table-wrap').forEach(function (wrap) {
+      var hint = wrap.parentElement.querySelector('.scroll-hint');
+      if (hint) hint.hidden = !(wrap.scrollWidth > wrap.clientWidth + 1);
+    });
+  }
+
+  /** An empty breakdown gets a sentence instead of an empty chart. */
+  function showChart(key, hasData) {
+    $('chart-' + key).parentElement.hidden = !hasData;
+    $(key + '-empty').hidden = hasData;
+    if (!hasData && charts[key]) {
+      charts[key].destroy();
+      delete charts[key];
+    }
+    return hasData;
   }
 
   function setTile(id, text, value, sub) {
@@ -572,6 +601,9 @@
     var total = list.reduce(function (sum, row) {
       return sum + (num(row.total_cost_usd) || 0);
     }, 0);
+    if (!showChart('feature', list.length > 0 && total > 0)) return;
+    // Beside the doughnut on a wide card; under it on a narrow one (a phone), where it would be cut off.
+    var narrow = $('chart-feature').parentElement.clientWidth < 480;
     chart('feature', {
       type: 'doughnut',
       data: {
@@ -595,7 +627,7 @@
         cutout: '58%',
         plugins: {
           legend: {
-            position: 'right',
+            position: narrow ? 'bottom' : 'right',
             labels: {
               boxWidth: 12,
               padding: 12,
@@ -625,6 +657,10 @@
   }
 
   function renderModel(list) {
+    var total = list.reduce(function (sum, row) {
+      return sum + (num(row.total_cost_usd) || 0);
+    }, 0);
+    if (!showChart('model', list.length > 0 && total > 0)) return;
     chart('model', {
       type: 'bar',
       data: {
@@ -791,13 +827,14 @@
 
     var body = $('students-table').tBodies[0];
     body.replaceChildren();
+    var overRows = all.filter(over);
     if (!top.length) {
       var empty = el('tr');
       var cell = el('td', 'No LLM usage by students in this period.', 'empty');
       cell.colSpan = 6;
       empty.append(cell);
       body.append(empty);
-      return;
+      return overRows;
     }
     top.forEach(function (row, i) {
       var tr = el('tr');
@@ -821,6 +858,7 @@
       );
       body.append(tr);
     });
+    return overRows;
   }
 
   var ALERT_TITLES = {
@@ -829,14 +867,27 @@
     ERROR_RATE_HIGH: 'High error rate',
   };
 
-  function renderAlerts(alerts, names) {
+  /**
+   * Stored alerts come from the scheduled check; a student the cost report shows over the
+   * threshold may have none yet (the check has not run since, or ran before the range). They are
+   * listed too, from the same report as the table, so the two panels never disagree.
+   */
+  function renderAlerts(alerts, names, overRows) {
     var list = $('alerts-list');
     list.replaceChildren();
     var sorted = alerts.slice().sort(function (a, b) {
       return (Date.parse(b.created_at) || 0) - (Date.parse(a.created_at) || 0);
     });
-    $('alerts-count').textContent = sorted.length ? String(sorted.length) : '';
-    $('alerts-empty').hidden = sorted.length > 0;
+    var alerted = {};
+    sorted.forEach(function (alert) {
+      if (alert.type === 'COST_THRESHOLD_EXCEEDED' && alert.student_id) alerted[alert.student_id] = true;
+    });
+    var unalerted = (overRows || []).filter(function (row) {
+      return !row.student || !alerted[row.student];
+    });
+    var count = sorted.length + unalerted.length;
+    $('alerts-count').textContent = count ? String(count) : '';
+    $('alerts-empty').hidden = count > 0;
     sorted.forEach(function (alert) {
       var level = labelOf(alert.level, 'info');
       var item = el('li', null, 'alert');
@@ -854,6 +905,15 @@
       if (alert.period) meta.push('period ' + alert.period);
       if (alert.created_at) meta.push(formatDateTime(alert.created_at));
       item.append(el('span', meta.join(' · '), 'alert-meta'));
+      list.append(item);
+    });
+    unalerted.forEach(function (row) {
+      var item = el('li', null, 'alert');
+      item.dataset.level = 'over';
+      item.dataset.student = row.student || '';
+      item.append(el('span', 'over threshold', 'badge badge-over'));
+      item.append(el('span', 'Over the cost threshold · ' + studentLabel(row), 'alert-title'));
+      item.append(el('span', money(row.total_cost_usd) + ' in this period · from this cost report; no stored alert yet (the scheduled check records one)', 'alert-meta'));
       list.append(item);
     });
   }
@@ -1024,6 +1084,7 @@
     $('start-date').addEventListener('change', onDateChange);
     $('end-date').addEventListener('change', onDateChange);
     $('download-csv').addEventListener('click', onDownload);
+    window.addEventListener('resize', updateScrollHints);
 
     presetRange(30);
     var token = readToken();

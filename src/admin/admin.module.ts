@@ -11,11 +11,13 @@ import { FlagsAdminController } from './flags/flags-admin.controller.js';
 import { FlagsAdminService } from './flags/flags-admin.service.js';
 import { MetricsReportService } from './metrics/metrics-report.service.js';
 import { MetricsController } from './metrics/metrics.controller.js';
+import { SubscriptionsController } from './subscriptions/subscriptions.controller.js';
+import { SubscriptionsService } from './subscriptions/subscriptions.service.js';
 
-/** The operators' side: cost reports, alerts, flags, metrics and the dashboard. */
+/** The operators' side: cost reports, alerts, flags, metrics, subscriptions and the dashboard. */
 @Module({
   imports: [CoreModule, FeatureFlagsModule, UsageModule, AlertsModule, DashboardModule],
-  controllers: [CostsController, FlagsAdminController, MetricsController],
-  providers: [AdminGuard, CostReportService, FlagsAdminService, MetricsReportService],
+  controllers: [CostsController, FlagsAdminController, MetricsController, SubscriptionsController],
+  providers: [AdminGuard, CostReportService, FlagsAdminService, MetricsReportService, SubscriptionsService],
 })
 export class AdminModule {}

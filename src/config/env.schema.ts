@@ -144,6 +144,8 @@ export const envSchema = z.object({
 
   REDIS_URL: url(['redis:', 'rediss:']),
   REDIS_COMMAND_TIMEOUT_MS: int(50, 5, 10_000),
+  /** Put before every key the app writes, so several installs (or test runs) can share one Redis. */
+  REDIS_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:_.-]{0,64}$/, 'must be up to 64 letters, digits or : _ . -').default(''),
 
   JWT_SECRET_KEY: optionalString,
   JWT_EXPIRES_IN: int(3600, 60, 2_592_000),

@@ -6,3 +6,6 @@ export { CoreModule } from './core.module.js';
 export { QuizResultsRepository } from './quizzes/quiz-results.repository.js';
 export { Student } from './students/student.entity.js';
 export { StudentsService } from './students/students.service.js';
+export { MeResponseDto, RegisterDto } from './auth/auth.dto.js';
+export { toMe } from './auth/auth.service.js';
+export type { SubscriptionTier } from './students/student.entity.js';

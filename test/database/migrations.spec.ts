@@ -43,6 +43,7 @@ const ALL_TABLES = [
   'premium_quota_holds',
   'adaptive_path_builds',
   'grading_batches',
+  'subscription_audit',
 ].sort();
 
 const columns = (tablesIn: string[]) =>

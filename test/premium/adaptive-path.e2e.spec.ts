@@ -1,11 +1,10 @@
-import { Redis } from 'ioredis';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { FeatureFlagsService } from '../../src/flags/feature-flags.service.js';
 import { PremiumRequestsService } from '../../src/usage/premium-requests.service.js';
 import { FakeAnthropicServer } from '../fakes/fake-anthropic.server.js';
 import { DEMO, startTestApp, type TestApp } from '../support/test-app.js';
-import { TEST_REDIS_URL } from '../support/test-redis.js';
+import { openTestRedis, TEST_REDIS_URL } from '../support/test-redis.js';
 
 const period = () => new Date().toISOString().slice(0, 7);
 
@@ -228,7 +227,7 @@ describe('adaptive paths with the (fake) Anthropic model', () => {
     );
 
     // The quota is mirrored in Redis under the documented key.
-    const redis = new Redis(TEST_REDIS_URL);
+    const redis = openTestRedis();
     try {
       const key = `quota:${res.body.student_id}:${period()}:adaptive_paths`;
       expect(await redis.get(key)).toBe(String(await used(t, res.body.student_id)));

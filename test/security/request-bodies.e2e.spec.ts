@@ -93,6 +93,13 @@ const SHAPES: Record<string, { wrongTypes: Record<string, unknown>; wrongFields:
     hugeField: 'variants.0.name',
     nestIn: (deep) => `{"variants":[${deep}]}`,
   },
+  '/api/v2/admin/students/:student_id/subscription': {
+    wrongTypes: { subscription_tier: 5, subscription_expires_at: true },
+    wrongFields: ['subscription_tier', 'subscription_expires_at'],
+    huge: { subscription_tier: 'p'.repeat(500_000) },
+    hugeField: 'subscription_tier',
+    nestIn: (deep) => `{"subscription_tier":"premium","subscription_expires_at":${deep}}`,
+  },
 };
 const shape = (r: ApiRoute) => SHAPES[r.path]!;
 

@@ -88,6 +88,8 @@ export default async function globalSetup() {
   }
   process.env.TEST_PG_TEMPLATE = await createTemplate(process.env.TEST_PG_ADMIN_URL);
   process.stdout.write(`\nTests use PostgreSQL from: ${process.env.TEST_PG_SOURCE}\n`);
+  // Every Redis key of this run starts with its own prefix; global-teardown.mjs deletes them.
+  process.env.TEST_REDIS_PREFIX = `cc-test:${Date.now().toString(36)}-${process.pid}:`;
   // Tests pass their own configuration; nothing may fall back to the caller's DATABASE_URL.
   delete process.env.DATABASE_URL;
 }

@@ -6,6 +6,7 @@ import { createHttpApp } from '../../src/http-app.js';
 import { recordResponses } from './contract/contract-recorder.js';
 import { logCapture, scansLogs } from './log-scan.js';
 import { createSeededTestDatabase, createTestDatabase, type TestDatabase } from './test-database.js';
+import { TEST_REDIS_PREFIX, TEST_REDIS_URL } from './test-redis.js';
 
 export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256-000000';
 
@@ -48,6 +49,9 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
       // Suites send many requests from one address; the abuse-limit suite sets real limits.
       ...LENIENT_LIMITS,
       ...env,
+      // On the shared test Redis, keys carry the run's prefix (deleted at the end); a test's own
+      // redis-server is thrown away whole.
+      ...(env.REDIS_URL === TEST_REDIS_URL && { REDIS_KEY_PREFIX: TEST_REDIS_PREFIX }),
     });
   let database: TestDatabase;
   let config: AppConfig;

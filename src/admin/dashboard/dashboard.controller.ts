@@ -98,7 +98,9 @@ export class DashboardController {
       .header('cache-control', 'no-cache')
       .header('x-content-type-options', 'nosniff');
     if (ext === '.html') {
-      void reply.header('content-security-policy', DASHBOARD_CSP).header('referrer-policy', 'no-referrer');
+      // Over TLS the page may also have the browser upgrade any http URL (see http-app.ts).
+      const csp = reply.request.protocol === 'https' ? `${DASHBOARD_CSP}; upgrade-insecure-requests` : DASHBOARD_CSP;
+      void reply.header('content-security-policy', csp).header('referrer-policy', 'no-referrer');
     }
     return body;
   }

@@ -8,6 +8,7 @@ import { DataSource } from 'typeorm';
 import { formatUsd } from '../../common/money/index.js';
 import { hashPassword } from '../../core/index.js';
 import { mulberry32 } from '../../common/random/index.js';
+import { progress } from '../../common/cli/index.js';
 
 const STUDENTS = 40;
 export const DAYS = 30;
@@ -73,7 +74,9 @@ export async function seedDemoUsage(db: DataSource, price: DemoPricer, now = new
       ]);
     }
   }
+  const shown = progress('demo:usage writing rows', usage.length + requests.length);
   for (let i = 0; i < usage.length; i += 1000) {
+    shown.update(i);
     const chunk = usage.slice(i, i + 1000);
     const cols = 18;
     await db.query(
@@ -84,6 +87,7 @@ export async function seedDemoUsage(db: DataSource, price: DemoPricer, now = new
     );
   }
   for (let i = 0; i < requests.length; i += 1000) {
+    shown.update(usage.length + i);
     const chunk = requests.slice(i, i + 1000);
     await db.query(
       `INSERT INTO premium_requests (request_id, feature, variant, student_id, source, latency_ms, created_at)
@@ -91,5 +95,6 @@ export async function seedDemoUsage(db: DataSource, price: DemoPricer, now = new
       chunk.flat(),
     );
   }
+  shown.done();
   return { rows: usage.length, costMicro, students: STUDENTS };
 }

@@ -5,3 +5,4 @@ export { genRequestId } from './request-id.js';
 export { createValidationPipe } from './validation.pipe.js';
 export { clientErrorHandler } from './client-errors.js';
 export { parseJsonBody } from './json-body.js';
+export { toFieldIssues } from './validation.pipe.js';

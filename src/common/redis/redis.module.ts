@@ -35,6 +35,7 @@ const GATE_RETRY_AFTER_MS = 1000;
           enableOfflineQueue: false,
           enableAutoPipelining: true,
           retryStrategy: (attempt: number) => Math.min(attempt * 100, 1000),
+          keyPrefix: config.get('REDIS_KEY_PREFIX', { infer: true }),
         });
         redis.on('error', (error: Error) => logger.warn(`Redis: ${error.message}`));
         redis.connect().catch(() => undefined);

@@ -59,7 +59,8 @@ export class AuthService {
   }
 }
 
-function toMe(student: Student): MeResponseDto {
+/** The account as GET /api/v1/auth/me shows it. */
+export function toMe(student: Student): MeResponseDto {
   return {
     student_id: student.studentId,
     email: student.email,

@@ -77,6 +77,15 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'get', path: '/api/v2/admin/flags/:feature', params: { feature: 'adaptive_paths' }, access: 'admin', ok: 200 },
   { method: 'put', path: '/api/v2/admin/flags/:feature', params: { feature: 'assessments' }, body: () => ({ enabled: true }), access: 'admin', ok: 200 },
   { method: 'get', path: '/api/v2/admin/metrics', query: { ...ADMIN_RANGE }, access: 'admin', ok: 200 },
+  // The example id belongs to nobody: an admin gets past the guard to 404 NOT_FOUND, and nothing changes.
+  {
+    method: 'put',
+    path: '/api/v2/admin/students/:student_id/subscription',
+    params: { student_id: '00000000-0000-4000-8000-000000000000' },
+    body: () => ({ subscription_tier: 'free' }),
+    access: 'admin',
+    ok: 404,
+  },
 ];
 
 export const routeName = (r: ApiRoute): string => `${r.method.toUpperCase()} ${r.path}`;

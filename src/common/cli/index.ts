@@ -1,0 +1,2 @@
+/** Public API of common/cli: a progress line for long commands on a terminal. */
+export { progress, type Progress } from './progress.js';

@@ -71,6 +71,8 @@ beforeAll(async () => {
     NODE_ENV: 'production',
     DATABASE_URL: database.url,
     JWT_SECRET_KEY: randomBytes(32).toString('base64url'),
+    // Production requires a token for /metrics (README, Security).
+    METRICS_TOKEN: randomBytes(24).toString('base64url'),
     PORT: '0',
     HOST: '127.0.0.1',
     LLM_COST_ALERT_EMAIL: '',

@@ -20,7 +20,7 @@ export class SubscriptionsController {
     summary: "Set a student's subscription tier and end date (audited: who, when, before and after)",
     description:
       'Makes a student premium until a date, or free. Each change is recorded with the admin who made it, when, and the tier and end date before and after. Answers the student as GET /api/v1/auth/me shows it.',
-    errors: ['VALIDATION_ERROR', 'FORBIDDEN', 'NOT_FOUND'],
+    errors: ['VALIDATION_ERROR', 'FORBIDDEN', 'NOT_FOUND', 'PAYLOAD_TOO_LARGE'],
   })
   @ApiOkResponse({ type: MeResponseDto, description: 'The student as GET /api/v1/auth/me shows it' })
   update(

@@ -55,7 +55,8 @@ describe('checkDotEnv', () => {
       });
       expect(run.status).toBe(1);
       expect(run.stdout).toBe('');
-      expect(run.stderr).toBe('Course Companion failed to start: .env line 2 is not NAME=value (LOG_LEVEL has no "=")\n');
+      // The same one line as any other configuration error (configFromEnvironment).
+      expect(run.stderr).toBe('.env line 2 is not NAME=value (LOG_LEVEL has no "=")\n');
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -1,32 +1,23 @@
 import { DataSource } from 'typeorm';
-import { withDatabase } from '../support/database-server.js';
-import { createSeededTestDatabase, type TestDatabase } from '../support/test-database.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import type { TestApp } from '../support/test-app.js';
 import { waitFor } from './support/processes.js';
-import { TcpProxy } from './support/tcp-proxy.js';
+import { startProxiedApp } from './support/proxied-app.js';
+import type { TcpProxy } from './support/tcp-proxy.js';
 
 /** The app reaches PostgreSQL only through a proxy the test cuts; the shared server stays up. */
 describe('a PostgreSQL outage, through a proxy the test cuts and restores', () => {
-  let db: TestDatabase | undefined;
+  let close: (() => Promise<void>) | undefined;
   let proxy: TcpProxy | undefined;
   let t: TestApp | undefined;
   const student = { email: 'outage@example.com', password: 'longenough1', full_name: 'Out Age' };
   let auth = '';
 
   beforeAll(async () => {
-    db = await createSeededTestDatabase();
-    const real = new URL(db.url);
-    proxy = await TcpProxy.start({ host: real.hostname, port: Number(real.port || 5432) });
-    const viaProxy = new URL(db.url);
-    viaProxy.host = `127.0.0.1:${proxy.address.port}`;
-    t = await startTestApp({ DATABASE_URL: withDatabase(viaProxy.toString(), db.name) });
+    const proxied = await startProxiedApp();
+    ({ t, proxy, close } = proxied);
   });
   afterAll(async () => {
-    // Restore first, so the app's shutdown (pool end, queue stop) is not left waiting on a dead link.
-    await proxy?.restore();
-    await t?.app.close();
-    await proxy?.close();
-    await db?.drop();
+    await close?.();
   });
 
   const app = () => t!;

@@ -1,8 +1,7 @@
-import { withDatabase } from '../support/database-server.js';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import type { TestApp } from '../support/test-app.js';
 import { waitFor } from './support/processes.js';
-import { TcpProxy } from './support/tcp-proxy.js';
+import { startProxiedApp } from './support/proxied-app.js';
+import type { TcpProxy } from './support/tcp-proxy.js';
 
 /** The default statement timeout (1 s, the client gives up 250 ms later) plus the request's own work (argon2 for register and login). */
 const BOUND_MS = 2500;
@@ -15,27 +14,20 @@ const HUNG_MS = 8000;
  * open and forwards nothing), and on new ones: every query must give up on its own.
  */
 describe('a PostgreSQL link that hangs without closing', () => {
-  let db: TestDatabase | undefined;
+  let close: (() => Promise<void>) | undefined;
   let proxy: TcpProxy | undefined;
   let t: TestApp | undefined;
   let auth = '';
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    const real = new URL(db.url);
-    proxy = await TcpProxy.start({ host: real.hostname, port: Number(real.port || 5432) });
-    const viaProxy = new URL(db.url);
-    viaProxy.host = `127.0.0.1:${proxy.address.port}`;
     // The default statement and connect timeouts.
-    t = await startTestApp({ DATABASE_URL: withDatabase(viaProxy.toString(), db.name) });
+    const proxied = await startProxiedApp();
+    ({ t, proxy, close } = proxied);
     await t.http.post('/api/v1/auth/register').send({ email: 'stall@example.com', password: 'longenough1', full_name: 'S' }).expect(201);
     auth = await t.login('stall@example.com', 'longenough1');
   });
   afterAll(async () => {
-    await proxy?.restore();
-    await t?.app.close();
-    await proxy?.close();
-    await db?.drop();
+    await close?.();
   });
 
   it('answers 503 SERVICE_UNAVAILABLE with Retry-After within about a second, on pooled and new connections', async () => {

@@ -1,10 +1,9 @@
-import { withDatabase } from '../support/database-server.js';
 import { capturedLogLines, secretsIn } from '../support/log-scan.js';
 import { newStudent } from '../support/security/accounts.js';
 import { GOOD_ANSWER } from '../support/security/api-routes.js';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
-import { DEMO, startTestApp, type TestApp } from '../support/test-app.js';
-import { TcpProxy } from '../faults/support/tcp-proxy.js';
+import { DEMO, type TestApp } from '../support/test-app.js';
+import { startProxiedApp } from '../faults/support/proxied-app.js';
+import type { TcpProxy } from '../faults/support/tcp-proxy.js';
 
 /**
  * The paths that used to log secrets: failed queries (their bound parameters: password hashes,
@@ -12,23 +11,16 @@ import { TcpProxy } from '../faults/support/tcp-proxy.js';
  * Every line the app writes at debug level is captured and scanned (log-scan.ts).
  */
 describe('no secret or PII in any log line', () => {
-  let db: TestDatabase | undefined;
+  let close: (() => Promise<void>) | undefined;
   let proxy: TcpProxy | undefined;
   let t: TestApp | undefined;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    const real = new URL(db.url);
-    proxy = await TcpProxy.start({ host: real.hostname, port: Number(real.port || 5432) });
-    const viaProxy = new URL(db.url);
-    viaProxy.host = `127.0.0.1:${proxy.address.port}`;
-    t = await startTestApp({ DATABASE_URL: withDatabase(viaProxy.toString(), db.name) });
+    const proxied = await startProxiedApp();
+    ({ t, proxy, close } = proxied);
   });
   afterAll(async () => {
-    await proxy?.restore();
-    await t?.app.close();
-    await proxy?.close();
-    await db?.drop();
+    await close?.();
   });
 
   it('while the database is up: hostile bytes, a duplicate, tokens in the query string', async () => {

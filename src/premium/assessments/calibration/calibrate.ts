@@ -15,8 +15,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
-import type { GradingInput, RubricCriterion } from '../grading/grading.types.js';
-import { rubricFromReference, splitAlternatives } from '../grading/rubric-from-reference.js';
+import type { GradingInput } from '../grading/grading.types.js';
+import { splitAlternatives } from '../grading/rubric-from-reference.js';
 import { gradeWithRules } from '../grading/rules-grader.js';
 import { CalibrationInputError, parseCalibrationLines, type CalibrationLine } from './calibration-data.js';
 import { accuracy, binarize, chooseThreshold, macroF1, pearson, rmse, spearman } from './metrics.js';
@@ -126,28 +126,24 @@ function report(items: readonly Scored[], train?: readonly Scored[]): CorpusRepo
   return { n: items.length, ...grader, baseline };
 }
 
+/**
+ * The grader's input for a line: its own rubric when it has one, else none, so the grader derives
+ * one from the references (out of INTERNAL_MAX_SCORE) and applies its learned combination.
+ */
+export function gradingInput(line: CalibrationLine): GradingInput {
+  return {
+    question: line.question,
+    referenceAnswer: line.reference,
+    referenceAlternatives: line.references ?? [],
+    maxScore: line.rubric ? line.rubric.reduce((s, c) => s + c.max_score, 0) : INTERNAL_MAX_SCORE,
+    rubric: line.rubric ?? [],
+    answer: line.answer,
+  };
+}
+
 /** Grades every line with the rules grader; scores as fractions of full marks, with the grader's speed. */
 export function scoreLines(lines: readonly CalibrationLine[]): { scored: Scored[]; answersPerSecond: number } {
-  // One rubric object per distinct reference set, so the grader's compiled-rubric cache is used.
-  const derived = new Map<string, RubricCriterion[]>();
-  const inputs: GradingInput[] = lines.map((line) => {
-    let rubric: RubricCriterion[] | undefined = line.rubric;
-    if (!rubric) {
-      const key = JSON.stringify([line.reference, line.references ?? []]);
-      rubric = derived.get(key);
-      if (!rubric) {
-        rubric = rubricFromReference(line.reference, INTERNAL_MAX_SCORE, line.references ?? []);
-        derived.set(key, rubric);
-      }
-    }
-    return {
-      question: line.question,
-      referenceAnswer: line.reference,
-      maxScore: rubric.reduce((s, c) => s + c.max_score, 0),
-      rubric,
-      answer: line.answer,
-    };
-  });
+  const inputs = lines.map(gradingInput);
 
   const start = performance.now();
   const results = inputs.map((input) => gradeWithRules(input));

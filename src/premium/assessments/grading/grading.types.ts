@@ -17,6 +17,8 @@ export type GradingInput = {
   maxScore: number;
   rubric: RubricCriterion[];
   answer: string;
+  /** Further accepted answers besides `referenceAnswer`, used when there is no rubric. */
+  referenceAlternatives?: readonly string[];
 };
 
 export type CriterionScore = { criterion_id: string; score: number; max_score: number; comment: string };

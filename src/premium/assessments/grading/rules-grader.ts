@@ -1,10 +1,14 @@
 /**
  * Deterministic rules grader: scores an answer by how many of the rubric's key concepts it covers,
- * with stemming, synonyms, partial credit and negation. No model, no I/O, same input → same output.
+ * with stemming, synonyms, partial credit and negation. Without a rubric, the concepts come from the
+ * reference answers and a learned combination (rules-model.ts) weighs their coverage with how the
+ * answer lines up with the closest reference. No language model, no I/O, same input → same output.
  */
 import type { CriterionScore, GradeResult, GradingInput, KeyConcept, RubricCriterion } from './grading.types.js';
 import { findInjection, stripInjection } from './injection.js';
-import { rubricFromReference } from './rubric-from-reference.js';
+import { analyseReference, referenceFeatures, type AnalysedReference, type Features } from './reference-features.js';
+import { rubricFromReference, splitAlternatives } from './rubric-from-reference.js';
+import { probabilityRight } from './rules-model.js';
 import { analyse, type Token } from './text.js';
 
 /**
@@ -194,11 +198,17 @@ function roundHalfUp(x: number): number {
   return Math.floor(Math.round(x * 1e9) / 1e9 + 0.5);
 }
 
-function scoreCriterion(max: number, outcomes: ConceptOutcome[]): number {
+/** Weighted share of the concepts covered, 0 to 1. */
+function coverage(outcomes: ConceptOutcome[]): number {
   const total = outcomes.reduce((s, o) => s + o.weight, 0);
-  if (total <= 0 || max <= 0) return 0;
+  if (total <= 0) return 0;
   const credit = outcomes.reduce((s, o) => s + o.credit * o.weight, 0);
-  const ratio = Math.min(1, credit / total);
+  return Math.min(1, credit / total);
+}
+
+/** Points for a criterion worth `max` that is met to `ratio` (0 to 1). */
+function points(max: number, ratio: number): number {
+  if (max <= 0) return 0;
   return Math.max(0, Math.min(Math.floor(max), roundHalfUp(max * ratio)));
 }
 
@@ -257,34 +267,74 @@ function overallFeedback(score: number, max: number, offTopic: boolean, injectio
   return parts.join(' ');
 }
 
-// Derived rubrics are cached by reference so their compiled form is reused across answers.
-const derivedRubrics = new Map<string, RubricCriterion[]>();
+/** A rubric derived from reference answers, with those answers analysed for the learned combination. */
+type Derived = { rubric: RubricCriterion[]; references: AnalysedReference[] };
 
-function derivedRubric(reference: string, maxScore: number): RubricCriterion[] {
-  const k = `${maxScore}\u0000${reference}`;
-  let rubric = derivedRubrics.get(k);
-  if (!rubric) {
-    rubric = rubricFromReference(reference, maxScore);
+// Derived rubrics are cached by their references so their compiled form is reused across answers.
+const derivedRubrics = new Map<string, Derived>();
+
+function derivedRubric(reference: string, alternatives: readonly string[], maxScore: number): Derived {
+  const k = JSON.stringify([maxScore, reference, alternatives]);
+  let derived = derivedRubrics.get(k);
+  if (!derived) {
+    derived = {
+      rubric: rubricFromReference(reference, maxScore, alternatives),
+      references: splitAlternatives(reference, alternatives).map(analyseReference),
+    };
     if (derivedRubrics.size >= 1000) derivedRubrics.clear();
-    derivedRubrics.set(k, rubric);
+    derivedRubrics.set(k, derived);
   }
-  return rubric;
+  return derived;
 }
 
-/**
- * Grades one answer against the rubric; an empty rubric is derived from the reference answer with
- * `maxScore` points. `max_score` in the result is the sum of the criteria's maxima.
- */
-export function gradeWithRules(input: GradingInput): GradeResult {
-  const rubric = input.rubric.length > 0 ? input.rubric : derivedRubric(input.referenceAnswer, input.maxScore);
-  const compiled = compileRubric(rubric);
+type Analysis = {
+  compiled: CompiledRubric;
+  /** Set when the rubric was derived from reference answers: the learned combination applies. */
+  references: AnalysedReference[] | undefined;
+  injection: boolean;
+  questionStems: Set<string>;
+  answerText: string;
+  answer: Token[];
+  offTopic: boolean;
+  index: AnswerIndex;
+};
+
+function analyseInput(input: GradingInput): Analysis {
+  const derived = input.rubric.length > 0 ? undefined : derivedRubric(input.referenceAnswer, input.referenceAlternatives ?? [], input.maxScore);
+  const compiled = compileRubric(derived?.rubric ?? input.rubric);
   const injection = findInjection(input.answer);
   const questionStems = contentStems(input.question);
   const referenceStems = contentStems(input.referenceAnswer);
   const known = (s: string) => compiled.vocabulary.has(s) || questionStems.has(s);
-  const answer = correctSpelling(analyse(injection ? stripInjection(input.answer) : input.answer), compiled, known);
+  const answerText = injection ? stripInjection(input.answer) : input.answer;
+  const answer = correctSpelling(analyse(answerText), compiled, known);
   const offTopic = isOffTopic(answer, (s) => known(s) || referenceStems.has(s));
-  const index = indexAnswer(answer);
+  return { compiled, references: derived?.references, injection, questionStems, answerText, answer, offTopic, index: indexAnswer(answer) };
+}
+
+function featuresOf(a: Analysis, outcomes: ConceptOutcome[], references: AnalysedReference[]): Features {
+  return referenceFeatures({ coverage: coverage(outcomes), answer: a.answer, answerText: a.answerText, questionStems: a.questionStems, references });
+}
+
+/**
+ * The learned combination's features of an answer graded without a rubric (what `npm run
+ * grade:fit` fits on), or undefined when the input has a rubric of its own.
+ */
+export function answerFeatures(input: GradingInput): { features: Features; offTopic: boolean } | undefined {
+  const a = analyseInput(input);
+  const only = a.compiled.criteria[0];
+  if (!a.references || !only) return undefined;
+  return { features: featuresOf(a, only.concepts.map((c) => matchConcept(c, a.index, a.questionStems)), a.references), offTopic: a.offTopic };
+}
+
+/**
+ * Grades one answer against the rubric. An empty rubric is derived from the reference answer (and
+ * `referenceAlternatives`) with `maxScore` points, and scored by the learned combination; an
+ * authored rubric is scored by key-concept coverage. `max_score` is the sum of the criteria's maxima.
+ */
+export function gradeWithRules(input: GradingInput): GradeResult {
+  const a = analyseInput(input);
+  const { compiled, offTopic, index, questionStems } = a;
 
   const criteria: CriterionScore[] = [];
   const strengths: string[] = [];
@@ -292,7 +342,8 @@ export function gradeWithRules(input: GradingInput): GradeResult {
   let anyContradiction = false;
   for (const { criterion, concepts } of compiled.criteria) {
     const outcomes = concepts.map((c) => matchConcept(c, index, questionStems));
-    const score = offTopic ? 0 : scoreCriterion(criterion.max_score, outcomes);
+    const ratio = a.references ? probabilityRight(featuresOf(a, outcomes, a.references)) : coverage(outcomes);
+    const score = offTopic ? 0 : points(criterion.max_score, ratio);
     criteria.push({
       criterion_id: criterion.criterion_id,
       score,
@@ -316,10 +367,10 @@ export function gradeWithRules(input: GradingInput): GradeResult {
     score,
     max_score: max,
     criteria,
-    feedback: overallFeedback(score, max, offTopic, injection, anyContradiction),
+    feedback: overallFeedback(score, max, offTopic, a.injection, anyContradiction),
     strengths,
     improvements: offTopic ? ['Answer the question that was asked, using the ideas from the lesson.', ...improvements] : improvements,
     off_topic: offTopic,
-    injection_suspected: injection,
+    injection_suspected: a.injection,
   };
 }

@@ -3,6 +3,7 @@
  * stopwords, stem, and mark which content words sit under a negation.
  */
 import { stemmer } from 'stemmer';
+import lemmatizer from 'wink-lemmatizer';
 
 /** A content word of a text: its stem, whether it is negated, and its index among content words. */
 export type Token = {
@@ -121,10 +122,11 @@ const BOUNDARY = '|';
 const stemCache = new Map<string, string>();
 const STEM_CACHE_LIMIT = 50_000;
 
+/** Porter stem of the word's adjective lemma, so "higher" meets "high" and "tighter" meets "tight". */
 export function stem(word: string): string {
   let s = stemCache.get(word);
   if (s === undefined) {
-    s = stemmer(word);
+    s = stemmer(lemmatizer.adjective(word));
     if (stemCache.size >= STEM_CACHE_LIMIT) stemCache.clear();
     stemCache.set(word, s);
   }
@@ -195,14 +197,48 @@ export function analyse(text: string): Token[] {
 }
 
 /**
- * Plain content-word stems (no negation, no antonym folding): what a bag-of-words overlap
- * baseline sees.
+ * Plain content-word stems (Porter stems, no lemmas, negation or antonym folding): what a
+ * bag-of-words overlap baseline sees.
  */
 export function plainStems(text: string): Set<string> {
   const out = new Set<string>();
   for (const w of words(text)) {
     if (w === BOUNDARY || STOPWORDS.has(w) || NEGATORS.has(w) || SCOPE_BREAKERS.has(w)) continue;
-    out.add(stem(w));
+    out.add(stemmer(w));
   }
+  return out;
+}
+
+/** A clause of a text: its content stems (antonyms folded) and whether it is negated an odd number of times. */
+export type Clause = { stems: Set<string>; negated: boolean };
+
+/**
+ * The text's clauses (split at punctuation and at words like "but" and "because"), each with the
+ * parity of its negators and folded antonyms: "the battery is not in a closed path" and "the
+ * battery is in an open path" are both negated once, so they agree wherever the negation lands.
+ */
+export function clauses(text: string): Clause[] {
+  const out: Clause[] = [];
+  let stems = new Set<string>();
+  let negated = false;
+  let previous = '';
+  const flush = () => {
+    if (stems.size > 0) out.push({ stems, negated });
+    stems = new Set();
+    negated = false;
+  };
+  for (const word of words(text)) {
+    const before = previous;
+    previous = word;
+    if (word === BOUNDARY || SCOPE_BREAKERS.has(word)) flush();
+    else if (NEGATORS.has(word)) negated = !negated;
+    else if (!(word === 'longer' && before === 'no') && !STOPWORDS.has(word)) {
+      const s = NUMBER_WORDS.get(word) ?? stem(word);
+      const folded = ANTONYMS.get(s);
+      if (folded !== undefined) negated = !negated;
+      stems.add(folded ?? s);
+    }
+  }
+  flush();
   return out;
 }

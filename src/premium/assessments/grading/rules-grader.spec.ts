@@ -1,5 +1,5 @@
 import type { GradingInput, RubricCriterion } from './grading.types.js';
-import { compileRubric, gradeWithRules } from './rules-grader.js';
+import { answerFeatures, compileRubric, gradeWithRules } from './rules-grader.js';
 
 const rubric: RubricCriterion[] = [
   {
@@ -186,5 +186,44 @@ describe('gradeWithRules', () => {
     expect(good.criteria).toHaveLength(1);
     expect(good.max_score).toBe(7);
     expect(good.score).toBeGreaterThan(grade(PARTIAL, input).score);
+  });
+
+  describe('against reference answers (no rubric): the learned combination', () => {
+    const voltage = {
+      question: 'What does a voltage reading of 1.5 tell you about the connection between a bulb terminal and a battery terminal?',
+      referenceAnswer: 'the terminals are not connected',
+      referenceAlternatives: ['the terminals are separated by a gap'],
+      maxScore: 10,
+      rubric: [],
+    };
+
+    it('ranks the reference itself above a contradiction of it, and that above an unrelated answer', () => {
+      const right = grade('the terminals are not connected', voltage);
+      const turned = grade('the terminals are connected', voltage);
+      const unrelated = grade('the bulb is bright', voltage);
+      expect(right.score).toBeGreaterThanOrEqual(8);
+      expect(turned.score).toBeLessThan(right.score);
+      expect(unrelated.score).toBeLessThan(turned.score);
+      expect(turned.criteria[0]?.comment).toBe('Covers 1 of 2 key concepts. Present: "terminals". Contradicted: "not connected".');
+    });
+
+    it('reads the accepted alternatives as well as the reference', () => {
+      const alone = grade('they are separated by a gap', { ...voltage, referenceAlternatives: [] });
+      expect(grade('they are separated by a gap', voltage).score).toBeGreaterThan(alone.score);
+    });
+
+    it('keeps an off-topic answer at 0 and still scores within the maximum', () => {
+      const off = grade('I went to the beach on Saturday.', voltage);
+      expect(off.score).toBe(0);
+      expect(off.off_topic).toBe(true);
+      const r = grade('the terminals are not connected', { ...voltage, maxScore: 1 });
+      expect(r.score).toBe(1);
+      expect(r.max_score).toBe(1);
+    });
+
+    it('exposes its features only where it applies', () => {
+      expect(answerFeatures({ ...voltage, answer: 'not connected' })?.features.coverage).toBeGreaterThan(0);
+      expect(answerFeatures({ ...base, answer: PARTIAL })).toBeUndefined();
+    });
   });
 });

@@ -1,4 +1,4 @@
-import { analyse, normalize, plainStems } from './text.js';
+import { analyse, clauses, normalize, plainStems, stem } from './text.js';
 
 const view = (text: string) => analyse(text).map((t) => (t.neg ? `!${t.stem}` : t.stem));
 
@@ -39,8 +39,32 @@ describe('analyse', () => {
   });
 });
 
+describe('stem', () => {
+  it('stems the adjective lemma, so comparatives meet their base', () => {
+    expect(stem('higher')).toBe(stem('high'));
+    expect(stem('tighter')).toBe(stem('tight'));
+    expect(stem('biggest')).toBe(stem('big'));
+    expect(stem('number')).toBe('number');
+  });
+});
+
+describe('clauses', () => {
+  const view = (text: string) => clauses(text).map((c) => `${c.negated ? '!' : ''}${[...c.stems].join('+')}`);
+
+  it('splits at punctuation and scope breakers and keeps the parity of negators and antonyms', () => {
+    expect(view('The battery is not in a closed path, but the bulb is.')).toEqual(['!batteri+close+path', 'bulb']);
+    expect(view('the battery is in an open path')).toEqual(['!batteri+close+path']);
+    expect(view('it is not open')).toEqual(['close']);
+    expect(view('')).toEqual([]);
+  });
+});
+
 describe('plainStems', () => {
   it('is a bag of stems without negation or antonym folding', () => {
     expect([...plainStems('The switch is not open')]).toEqual(['switch', 'open']);
+  });
+
+  it('uses plain Porter stems, so the baseline does not move with the grader\'s lemmas', () => {
+    expect([...plainStems('higher')]).toEqual(['higher']);
   });
 });

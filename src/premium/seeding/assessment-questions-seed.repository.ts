@@ -1,17 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { RubricCriterion } from '../assessments/grading/grading.types.js';
+import type { AssessmentQuestion } from '../assessments/assessment-questions.repository.js';
 
-/** An open-ended question as the course content files give it. */
-export type AssessmentQuestionSeed = {
-  question_id: string;
-  prompt: string;
-  max_score: number;
-  rubric_summary: string;
-  rubric: RubricCriterion[];
-  reference_answer: string;
-};
+/** An open-ended question as the course content files give it (its chapter is the file's). */
+export type AssessmentQuestionSeed = Omit<AssessmentQuestion, 'chapter_id'>;
 
 /** Writes the course's assessment questions (assessment_questions) as the seed files give them. */
 @Injectable()

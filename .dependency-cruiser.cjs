@@ -17,8 +17,9 @@ const ALLOWED = {
   flags: ['common', 'config'],
   // Indicators are registered into common by the modules that own the parts; health imports none.
   health: ['common', 'config'],
-  // The seed stores demo accounts with Core's password policy (core's hashPassword).
-  database: ['core', 'common', 'config'],
+  // The seed writes each module's content through that module's repositories (Core: the course and
+  // the demo accounts, with Core's password policy; premium: the assessment questions).
+  database: ['core', 'premium', 'common', 'config'],
   common: ['config'],
   // config imports nothing but the pure money kernel (it parses dollar settings into micro-dollars).
   config: ['common/money'],

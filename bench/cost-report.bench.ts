@@ -4,7 +4,10 @@
  * `npm run bench:costs` (DATABASE_URL's server, else 127.0.0.1:5432). Prints figures.
  */
 import { DataSource } from 'typeorm';
+import { AlertsRepository } from '../src/admin/alerts/alerts.repository.js';
 import { CostReportService } from '../src/admin/costs/cost-report.service.js';
+import { StudentsRepository, StudentsService } from '../src/core/index.js';
+import { UsageReportRepository } from '../src/usage/index.js';
 import { loadConfig } from '../src/config/config.loader.js';
 import { prepareDatabase } from '../src/database/database-setup.js';
 import { dataSourceOptions } from '../src/database/data-source-options.js';
@@ -63,8 +66,10 @@ try {
     extra: { options: '-c enable_indexscan=off -c enable_indexonlyscan=off -c enable_bitmapscan=off' },
   }).initialize();
   try {
-    const service = new CostReportService(db, config);
-    const baseline = new CostReportService(seqscan, config);
+    const on = (source: DataSource) =>
+      new CostReportService(new UsageReportRepository(source), new StudentsService(new StudentsRepository(source)), new AlertsRepository(source), config);
+    const service = on(db);
+    const baseline = on(seqscan);
     for (const group of ['feature', 'model', 'day', 'student'] as const) {
       const indexed = await median(7, () => service.report('2026-11-01', '2026-11-30', group));
       const scanned = await median(5, () => baseline.report('2026-11-01', '2026-11-30', group));

@@ -10,7 +10,7 @@ import type { AppConfig } from './config/index.js';
 import { CoreModule } from './core/index.js';
 import { DatabaseModule } from './database/index.js';
 import { HealthModule } from './health/index.js';
-import { PremiumModule } from './premium/index.js';
+import { PremiumModule, PremiumReportingModule } from './premium/index.js';
 import { AdminModule } from './admin/index.js';
 import { MetricsModule } from './common/metrics/index.js';
 
@@ -29,11 +29,14 @@ export class AppModule {
         MetricsModule,
         // Before AuthCommonModule: guards run in this order (address limit, auth, student limit).
         ThrottlingModule,
-        AuthCommonModule,
+        // The guard asks Core whether a token's account still exists (common imports no module).
+        AuthCommonModule.forRoot({ imports: [CoreModule] }),
         HealthModule,
         CoreModule,
         // Phase 2 imports the LLM layer itself; it is not global, so Core cannot see it.
         PremiumModule,
+        // Premium's completion measures for the admin metrics, registered in common (admin imports no premium).
+        PremiumReportingModule,
         AdminModule,
       ],
       providers: [

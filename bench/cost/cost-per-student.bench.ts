@@ -14,104 +14,55 @@
  *
  * Two configurations over the same month: (a) the app's defaults; (b) a naive one: Sonnet for
  * everything, no prompt caching, no response cache, effort high. Prints figures and one JSON line.
+ *
+ * Beside this file: settings.ts (the month and the documented facts), stand-ins.ts (what stands in
+ * for PostgreSQL and Redis, and the accounting), report.ts (the figures and the printed report).
  */
 import Anthropic from '@anthropic-ai/sdk';
 import { zodOutputFormat } from '@anthropic-ai/sdk/helpers/zod';
-import { getTokenizer } from '@anthropic-ai/tokenizer';
 import { Logger } from '@nestjs/common';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { progress, type Progress } from '../../src/common/cli/index.js';
-import type { DataSource } from 'typeorm';
-import type { KeyValueStore } from '../../src/common/cache/key-value-store.js';
 import { projectRoot } from '../../src/common/paths/project-root.js';
 import { loadConfig, type AppConfig } from '../../src/config/config.loader.js';
-import type { ChaptersService } from '../../src/core/content/chapters.service.js';
-import type { ChapterAttempts, QuizResultsRepository } from '../../src/core/quizzes/quiz-results.repository.js';
 import { loadCourse } from '../../src/database/seeding/content.loader.js';
 import { LlmGateway } from '../../src/llm/llm-gateway.service.js';
 import { createAdapter } from '../../src/llm/llm.module.js';
 import { modelFor } from '../../src/llm/models/model-selection.js';
-import { formatUsd, parseUsd } from '../../src/common/money/index.js';
-import { computeCost, type TokenUsage } from '../../src/llm/pricing/cost-calculator.js';
 import { LlmPolicies, policyOptions } from '../../src/llm/resilience/llm-policies.js';
 import { pathSchema, pathSystemPrompt } from '../../src/premium/adaptive/adaptive-path.prompt.js';
 import { AdaptivePathService } from '../../src/premium/adaptive/adaptive-path.service.js';
-import type { AdaptivePathsRepository } from '../../src/premium/adaptive/adaptive-paths.repository.js';
 import { rulesPath, type ChapterEvidence, type Recommendation } from '../../src/premium/adaptive/path-rules.js';
 import { AssessmentGraderService, billingOf, type Pending } from '../../src/premium/assessments/assessment-grader.service.js';
 import type { AssessmentQuestion } from '../../src/premium/assessments/assessment-questions.repository.js';
 import { graderSchema, graderSystem } from '../../src/premium/assessments/grader.prompt.js';
-import type { PremiumRequestRecord, PremiumRequestsService } from '../../src/usage/premium-requests.service.js';
-import type { QuotaService } from '../../src/usage/quota/quota.service.js';
-import type { UsageEntry, UsageLogService } from '../../src/usage/usage-log.service.js';
 import { FakeAnthropicServer } from '../../test/fakes/fake-anthropic.server.js';
 import { logNormal, rngFor } from './random.js';
+import { dollars, figures, int, mean, pct, percentile, printScenario, printWhatIfs, scale } from './report.js';
+import { noSources, noTokens, type Result } from './result.js';
+import {
+  BUDGET_MICRO,
+  CACHE_MINIMUM_SOURCES,
+  cacheMinimum,
+  DAYS,
+  FULL_POPULATION,
+  INCONSISTENT_GRADES,
+  MONTH_START,
+  SEED,
+  STUDENTS,
+  TARGET_MICRO,
+  THINKING,
+  THINKING_SIGMA,
+} from './settings.js';
+import * as standIn from './stand-ins.js';
 import { TextBank, type StudentAnswer } from './texts.js';
+import { countTokens } from './tokens.js';
 import { buildWorkload, DAY, MINUTE, type SimEvent, type Student } from './workload.js';
-
-// --- Settings and documented facts -------------------------------------------------------------
-
-const STUDENTS = Number(process.env.BENCH_STUDENTS ?? 1000);
-const FULL_POPULATION = 1000;
-const SEED = process.env.BENCH_SEED ?? 'cost-per-student-v1';
-const MONTH_START = Date.UTC(2026, 10, 1); // November 2026: the price list's current rows apply.
-const DAYS = 30;
-/** LLM_COST_ALERT_THRESHOLD in the quickstart (seeds/001): alert above $0.50 per student-month. */
-const BUDGET_MICRO = 500_000;
-const TARGET_MICRO = 50_000;
-const CACHE_TTL_MS = 5 * MINUTE;
-
-/**
- * Minimum cacheable prompt length per model family: a marked prefix shorter than this is silently
- * not cached (no error, billed as plain input).
- */
-const CACHE_MINIMUMS: readonly { match: RegExp; tokens: number }[] = [
-  { match: /^claude-opus-5(-|$)/, tokens: 512 },
-  { match: /^claude-sonnet-5(-|$)/, tokens: 1024 },
-  // Not published for Haiku 5.5 in the sources found; Haiku 4.5's 4,096 is assumed.
-  { match: /^claude-haiku-5(-|$)/, tokens: 4096 },
-  { match: /^claude-sonnet-4-5/, tokens: 1024 },
-  { match: /^claude-(haiku|opus)-4-5/, tokens: 4096 },
-];
-const CACHE_MINIMUM_SOURCES = [
-  'https://docs.litellm.ai/docs/completion/prompt_caching (2026-10-07: Opus 5 512; Sonnet 5, Sonnet 4.x 1,024; Haiku 4.5, Opus 4.5 4,096)',
-  'https://dev.to/creeta/claudes-prompt-cache-fails-silently-below-1024-tokens-1ch1 (same table; no error below it)',
-  'https://github.com/anthropics/anthropic-sdk-python/issues/1194 (Anthropic docs quoted: Sonnet 4.5 1,024; Haiku 4.5 4,096)',
-];
-const cacheMinimum = (model: string): number => CACHE_MINIMUMS.find((m) => m.match.test(model))?.tokens ?? 4096;
-
-/**
- * Thinking tokens per call (assumption; adaptive thinking, billed as output and counted against
- * max_tokens): with probability `p` the model thinks, for a log-normal count around `median`
- * (sigma 0.6). The API's default effort is high.
- */
-const THINKING = {
-  low: { adaptive_paths: { p: 0.4, median: 120 }, assessments: { p: 0.5, median: 180 } },
-  medium: { adaptive_paths: { p: 0.8, median: 300 }, assessments: { p: 0.85, median: 450 } },
-  high: { adaptive_paths: { p: 1, median: 450 }, assessments: { p: 1, median: 800 } },
-} as const;
-const THINKING_SIGMA = 0.6;
-/** Share of model grades whose total disagrees with its criteria (the app then regrades once). */
-const INCONSISTENT_GRADES = 0.01;
-
-// --- Tokens ------------------------------------------------------------------------------------
-
-const tokenizer = getTokenizer();
-const memo = new Map<string, number>();
-/** @anthropic-ai/tokenizer's count (NFKC, all special tokens allowed), with the one encoder kept. */
-function countTokens(text: string): number {
-  const hit = memo.get(text);
-  if (hit !== undefined) return hit;
-  const n = tokenizer.encode(text.normalize('NFKC'), 'all').length;
-  if (memo.size < 200_000) memo.set(text, n);
-  return n;
-}
 
 // --- Simulation state shared with the fake's callbacks (calls run one at a time) ----------------
 
-type Feature = 'adaptive_paths' | 'assessments';
 type CallContext =
   | { feature: 'adaptive_paths'; seed: string; draft: Recommendation[] }
   | { feature: 'assessments'; seed: string; question: AssessmentQuestion; answer: StudentAnswer };
@@ -150,58 +101,6 @@ function answerFor(bank: TextBank) {
     lastAnswerTokens = countTokens(JSON.stringify(grade));
     return grade;
   };
-}
-
-// --- Accounting --------------------------------------------------------------------------------
-
-type Tokens = { input: number; cacheWrite5m: number; cacheWrite1h: number; cacheRead: number; output: number; thinking: number };
-const noTokens = (): Tokens => ({ input: 0, cacheWrite5m: 0, cacheWrite1h: 0, cacheRead: 0, output: 0, thinking: 0 });
-
-/** One provider call, for the re-pricing what-ifs. */
-type CallRecord = {
-  feature: Feature;
-  model: string;
-  at: number;
-  usage: TokenUsage;
-  prefixTokens: number;
-  prefixKey: number;
-  reasoningTokens: number;
-  student: number;
-};
-
-type Sources = Record<PremiumRequestRecord['source'], number>;
-const noSources = (): Sources => ({ llm: 0, rules: 0, cache: 0, fallback: 0, rejected: 0 });
-
-type Result = {
-  key: string;
-  title: string;
-  models: Record<Feature, string>;
-  effort: string;
-  responseCache: boolean;
-  promptCacheMinimum: Record<Feature, number>;
-  perStudent: number[];
-  perStudentFeature: Record<Feature, number[]>;
-  totalMicro: number;
-  featureMicro: Record<Feature, number>;
-  requests: Record<Feature, Sources>;
-  quotaRefused: number;
-  calls: Record<Feature, { total: number; ok: number; badOutput: number; otherErrors: number; truncated: number }>;
-  tokens: Record<Feature, Tokens>;
-  composition: { schema: number; system: number; perCall: number };
-  cacheCalls: { read: number; write: number; neither: number };
-  pricingMismatches: number;
-  usageMismatches: number;
-  log: CallRecord[];
-  seconds: number;
-};
-
-// --- Stand-ins for PostgreSQL, Redis and the quota table ---------------------------------------
-
-type StudentState = { attempts: Map<string, { attempts: number; best: number; passed: boolean }>; lastQuizAt: number | null };
-
-function isoMicros(ms: number): string {
-  // The repository's format: to_char(... 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"').
-  return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
 }
 
 async function runScenario(
@@ -259,178 +158,32 @@ async function runScenario(
     seconds: 0,
   };
   const indexOf = new Map(students.map((s) => [s.id, s.index]));
-  const prefixIds = new Map<string, number>();
-
-  const usage = {
-    async record(entry: UsageEntry): Promise<void> {
-      if (entry.attempt === 0) return; // a marker row (rejected before any call, or the fallback served)
-      const feature = entry.feature as Feature;
-      const student = indexOf.get(entry.studentId ?? '') ?? -1;
-      const micro = parseUsd(entry.costUsd);
-      const tokenUsage: TokenUsage = {
-        inputTokens: entry.tokensInput,
-        outputTokens: entry.tokensOutput,
-        cacheReadTokens: entry.cacheReadTokens,
-        cacheWrite5mTokens: entry.cacheWrite5mTokens,
-        cacheWrite1hTokens: entry.cacheWrite1hTokens,
-      };
-      // The gateway priced it at the wall clock; the month is priced at its own dates. Same rows here.
-      const batched = entry.providerRequestId?.startsWith('msgbatch_') === true;
-      const atSim = computeCost(entry.model, tokenUsage, { at: new Date(clock.now), batch: batched });
-      if (atSim.microUsd !== micro || atSim.priced !== 'listed' || entry.priceSource !== 'listed') result.pricingMismatches++;
-
-      result.totalMicro += micro;
-      result.featureMicro[feature] += micro;
-      if (student >= 0) {
-        result.perStudent[student]! += micro;
-        result.perStudentFeature[feature][student]! += micro;
-      }
-      const calls = result.calls[feature];
-      calls.total++;
-      if (entry.outcome === 'success') calls.ok++;
-      else if (entry.errorCode === 'bad_output') calls.badOutput++;
-      else calls.otherErrors++;
-      const t = result.tokens[feature];
-      t.input += entry.tokensInput;
-      t.cacheWrite5m += entry.cacheWrite5mTokens;
-      t.cacheWrite1h += entry.cacheWrite1hTokens;
-      t.cacheRead += entry.cacheReadTokens;
-      t.output += entry.tokensOutput;
-      t.thinking += lastThinking;
-      if (entry.cacheReadTokens > 0) result.cacheCalls.read++;
-      else if (entry.cacheWrite5mTokens + entry.cacheWrite1hTokens > 0) result.cacheCalls.write++;
-      else result.cacheCalls.neither++;
-
-      // What the request held, from the body the fake received (the last one: calls run one at a time).
-      const body = fake.requests.at(-1)?.body;
-      const schemaText = JSON.stringify(body?.output_config?.format?.schema ?? '');
-      const systemTexts: string[] = (body?.system ?? []).map((b: { text: string }) => b.text);
-      const schema = countTokens(schemaText);
-      const system = systemTexts.reduce((s, text) => s + countTokens(text), 0);
-      const perCall = countTokens(String(body?.messages?.[0]?.content ?? ''));
-      if (schema + system + perCall !== entry.tokensInput + entry.cacheReadTokens + entry.cacheWrite5mTokens + entry.cacheWrite1hTokens) {
-        result.usageMismatches++;
-      }
-      // Cut off: thinking plus the answer did not fit in max_tokens (the fake's rule, as the API's).
-      if (entry.errorCode === 'bad_output' && lastThinking + lastAnswerTokens > Number(body?.max_tokens)) calls.truncated++;
-      result.composition.schema += schema;
-      result.composition.system += system;
-      result.composition.perCall += perCall;
-      const prefix = `${entry.model}\u0000${schemaText}\u0000${systemTexts.join('\u0000')}`;
-      let prefixKey = prefixIds.get(prefix);
-      if (prefixKey === undefined) prefixIds.set(prefix, (prefixKey = prefixIds.size));
-      result.log.push({
-        feature,
-        model: entry.model,
-        at: clock.now,
-        usage: tokenUsage,
-        prefixTokens: schema + system,
-        prefixKey,
-        reasoningTokens: entry.outcome === 'success' ? lastReasoningTokens : 0,
-        student,
-      });
-    },
-  } as unknown as UsageLogService;
-
-  const requests = {
-    record(entry: PremiumRequestRecord): void {
-      result.requests[entry.feature][entry.source]++;
-    },
-  } as unknown as PremiumRequestsService;
-
+  const now = () => clock.now;
+  const usage = standIn.usageLog(result, indexOf, {
+    now,
+    lastBody: () => fake.requests.at(-1)?.body,
+    thinkingTokens: () => lastThinking,
+    reasoningTokens: () => lastReasoningTokens,
+    answerTokens: () => lastAnswerTokens,
+  });
+  const requests = standIn.premiumRequests(result);
   const policies = new LlmPolicies(policyOptions(config));
   const gateway = new LlmGateway(createAdapter(config), usage, policies, config);
 
-  // Per-student quiz history, as quiz_results would hold it.
-  const state: StudentState[] = students.map(() => ({ attempts: new Map(), lastQuizAt: null }));
-  const byId = (studentId: string) => state[indexOf.get(studentId)!]!;
-  const results = {
-    async latestCompletedAt(studentId: string): Promise<string | null> {
-      const at = byId(studentId).lastQuizAt;
-      return at === null ? null : isoMicros(at);
-    },
-    async attemptsByChapter(studentId: string): Promise<ChapterAttempts[]> {
-      const s = byId(studentId);
-      const latest = s.lastQuizAt === null ? null : isoMicros(s.lastQuizAt);
-      return catalog.map((c) => {
-        const a = s.attempts.get(c.chapter_id);
-        return {
-          chapter_id: c.chapter_id,
-          attempts: a?.attempts ?? 0,
-          best_percentage: a ? String(a.best) : null,
-          passed: a?.passed ?? false,
-          latest_completed_at: latest,
-        };
-      });
-    },
-  } as unknown as QuizResultsRepository;
-  const chapters = { catalog: async () => catalog } as unknown as ChaptersService;
-  const store = new Map<string, { value: string; expiresAt: number }>();
-  const kv: KeyValueStore = {
-    kind: 'memory',
-    async get(key) {
-      const hit = store.get(key);
-      return hit && hit.expiresAt > clock.now ? hit.value : null;
-    },
-    async set(key, value, ttlSeconds) {
-      store.set(key, { value, expiresAt: clock.now + ttlSeconds * 1000 });
-    },
-    async delete(key) {
-      store.delete(key);
-    },
-  };
-  const used = new Map<string, number>();
+  const state: standIn.StudentState[] = students.map(() => ({ attempts: new Map(), lastQuizAt: null }));
+  const results = standIn.quizResults(state, indexOf, catalog);
   const pathLimit = scenario.enforcePathQuota ? config.PREMIUM_ADAPTIVE_PATHS_LIMIT : Number.POSITIVE_INFINITY;
-  const quota = {
-    async take(studentId: string, feature: Feature) {
-      const key = `${studentId}:${feature}`;
-      const n = used.get(key) ?? 0;
-      const limit = feature === 'adaptive_paths' ? pathLimit : config.PREMIUM_ASSESSMENTS_LIMIT;
-      const status = { feature, used: n, limit, period: '2026-11', resets_at: new Date(MONTH_START + DAYS * DAY).toISOString() };
-      if (n >= limit) return { granted: false, status };
-      used.set(key, n + 1);
-      let settled = false;
-      const refund = async () => {
-        if (settled) return undefined;
-        settled = true;
-        used.set(key, (used.get(key) ?? 1) - 1);
-        return used.get(key);
-      };
-      return {
-        granted: true,
-        status,
-        charge: async () => {
-          settled = true;
-        },
-        refund,
-        giveBack: async () => void (await refund()),
-      };
-    },
-    async mirrorUsed() {},
-  } as unknown as QuotaService;
-  const pathsDb = {
-    query: async () => [],
-    transaction: async <T>(work: (tx: { query: () => Promise<unknown[]> }) => Promise<T>) => work({ query: async () => [] }),
-  } as unknown as DataSource;
-  // Paths are cached in the store above; the stored-path fallback and build claims have nothing to add here.
-  const pathRows = {
-    latest: async () => undefined,
-    insert: async () => undefined,
-    claimBuild: async () => true,
-    releaseBuild: async () => undefined,
-  } as unknown as AdaptivePathsRepository;
-  const paths = new AdaptivePathService(pathsDb, chapters, results, quota, gateway, kv, config, requests, pathRows);
+  const quota = standIn.quota(
+    { adaptive_paths: pathLimit, assessments: config.PREMIUM_ASSESSMENTS_LIMIT },
+    { period: '2026-11', resetsAt: new Date(MONTH_START + DAYS * DAY).toISOString() },
+  );
+  const storage = standIn.adaptivePathStorage();
+  const paths = new AdaptivePathService(storage.db, standIn.chapters(catalog), results, quota, gateway, standIn.keyValueStore(now), config, requests, storage.paths);
 
   let pending: Record<string, unknown> | null = null;
-  const graderDb = {
-    query: async (sql: string) =>
-      sql.trimStart().startsWith('SELECT') && pending ? [pending] : sql.includes('RETURNING') && pending ? [{ submission_id: pending.submission_id }] : [],
-    transaction: async (work: (tx: { query: (sql: string) => Promise<unknown[]> }) => Promise<boolean>) =>
-      work({ query: async (sql: string) => (sql.includes('INSERT INTO assessment_feedback') ? [{ submission_id: pending?.submission_id }] : []) }),
-  } as unknown as DataSource;
-  const grader = new AssessmentGraderService(graderDb, gateway, requests, config);
+  const grader = new AssessmentGraderService(standIn.graderDatabase(() => pending), gateway, requests, config);
 
-  const evidenceOf = (s: StudentState): ChapterEvidence[] =>
+  const evidenceOf = (s: standIn.StudentState): ChapterEvidence[] =>
     catalog.map((c) => {
       const a = s.attempts.get(c.chapter_id);
       return { ...c, attempts: a?.attempts ?? 0, best_percentage: a ? a.best : null, passed: a?.passed ?? false };
@@ -577,140 +330,6 @@ async function prefixSizes(
   } finally {
     await fake.close();
   }
-}
-
-// --- Figures -----------------------------------------------------------------------------------
-
-const dollars = (micro: number) => `$${formatUsd(micro)}`;
-const int = (n: number) => n.toLocaleString('en-US');
-const pct = (part: number, whole: number) => (whole === 0 ? 0 : Math.round((1000 * part) / whole) / 10);
-const pct2 = (part: number, whole: number) => (whole === 0 ? 0 : Math.round((10_000 * part) / whole) / 100);
-/** Nearest-rank percentile of integers. */
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
-}
-/** Exact mean in whole micro-dollars, rounded half-up. */
-function mean(values: number[]): number {
-  const total = values.reduce((s, v) => s + BigInt(v), 0n);
-  const n = BigInt(Math.max(1, values.length));
-  return Number((total * 2n + n) / (2n * n));
-}
-const scale = (micro: number) => Math.round((micro * FULL_POPULATION) / STUDENTS);
-
-function priceLog(
-  log: CallRecord[],
-  model: (c: CallRecord) => string,
-  usage: (c: CallRecord) => TokenUsage,
-  batch: (c: CallRecord) => boolean = () => false,
-): number[] {
-  const perStudent = new Map<number, number>();
-  for (const c of log) {
-    const micro = computeCost(model(c), usage(c), { at: new Date(c.at), batch: batch(c) }).microUsd;
-    perStudent.set(c.student, (perStudent.get(c.student) ?? 0) + micro);
-  }
-  return [...perStudent.values()];
-}
-
-/**
- * The prompt cache as if every prefix reached the model's minimum (padded with useful text up to
- * it): per call, a read when the same prefix was used within the TTL (a hit refreshes it), else a
- * write at that TTL's rate; the rest of the prompt stays plain input.
- */
-function cacheIfPadded(log: CallRecord[], feature: Feature | null, ttl: '5m' | '1h' = '5m'): { calls: CallRecord[]; reads: number; total: number } {
-  const ttlMs = ttl === '1h' ? 60 * MINUTE : CACHE_TTL_MS;
-  const lastUse = new Map<number, number>();
-  let reads = 0;
-  let total = 0;
-  const calls = log.map((c) => {
-    if (feature !== null && c.feature !== feature) return c;
-    total++;
-    const padded = Math.max(c.prefixTokens, cacheMinimum(c.model));
-    const read = (lastUse.get(c.prefixKey) ?? -Infinity) > c.at - ttlMs;
-    lastUse.set(c.prefixKey, c.at);
-    if (read) reads++;
-    const plain = c.usage.inputTokens + c.usage.cacheReadTokens + c.usage.cacheWrite5mTokens + c.usage.cacheWrite1hTokens - c.prefixTokens;
-    return {
-      ...c,
-      usage: {
-        ...c.usage,
-        inputTokens: plain,
-        cacheReadTokens: read ? padded : 0,
-        cacheWrite5mTokens: read || ttl === '1h' ? 0 : padded,
-        cacheWrite1hTokens: read || ttl === '5m' ? 0 : padded,
-      },
-    };
-  });
-  return { calls, reads, total };
-}
-
-function summary(r: Result) {
-  const perStudent = r.perStudent;
-  const requestsOf = (f: Feature) => Object.values(r.requests[f]).reduce((s, n) => s + n, 0);
-  const all = (['adaptive_paths', 'assessments'] as const).reduce((acc, f) => {
-    const s = r.requests[f];
-    return { total: acc.total + requestsOf(f), cache: acc.cache + s.cache, rules: acc.rules + s.rules + s.fallback, model: acc.model + s.llm, refused: acc.refused + s.rejected };
-  }, { total: 0, cache: 0, rules: 0, model: 0, refused: 0 });
-  const tokens = (['input', 'cacheWrite5m', 'cacheWrite1h', 'cacheRead', 'output', 'thinking'] as const).reduce(
-    (acc, k) => ({ ...acc, [k]: r.tokens.adaptive_paths[k] + r.tokens.assessments[k] }),
-    {} as Tokens,
-  );
-  return {
-    mean: mean(perStudent),
-    p50: percentile(perStudent, 50),
-    p95: percentile(perStudent, 95),
-    max: percentile(perStudent, 100),
-    paths: mean(r.perStudentFeature.adaptive_paths),
-    assessments: mean(r.perStudentFeature.assessments),
-    overBudget: perStudent.filter((m) => m > BUDGET_MICRO).length,
-    overTarget: perStudent.filter((m) => m > TARGET_MICRO).length,
-    requests: all,
-    tokens,
-    calls: r.calls.adaptive_paths.total + r.calls.assessments.total,
-  };
-}
-
-function printScenario(label: string, r: Result): ReturnType<typeof summary> {
-  const s = summary(r);
-  const f = (feature: Feature) => r.requests[feature];
-  console.log(`\n${label} ${r.title}`);
-  console.log(
-    `  models: adaptive_paths=${r.models.adaptive_paths}, assessments=${r.models.assessments}; effort ${r.effort}; ` +
-      `response cache ${r.responseCache ? 'on (24 h, until the next quiz)' : 'off'}; prompt caching ${Number.isFinite(r.promptCacheMinimum.assessments) ? `on (cache_control; cached from ${int(r.promptCacheMinimum.assessments)} tokens)` : 'off'}`,
-  );
-  console.log(`  $ per student-month: mean ${dollars(s.mean)}  p50 ${dollars(s.p50)}  p95 ${dollars(s.p95)}  max ${dollars(s.max)}`);
-  console.log(`    of which adaptive paths ${dollars(s.paths)}, assessments ${dollars(s.assessments)} (means)`);
-  console.log(
-    `  premium requests ${int(s.requests.total)}: cache ${pct2(s.requests.cache, s.requests.total)}%, rules ${pct2(s.requests.rules, s.requests.total)}% ` +
-      `(fallbacks after a model failure: ${int(f('adaptive_paths').fallback + f('assessments').fallback)}), model ${pct2(s.requests.model, s.requests.total)}%, ` +
-      `refused (quota) ${int(r.quotaRefused)}`,
-  );
-  console.log(
-    `    adaptive paths ${int(Object.values(f('adaptive_paths')).reduce((a, b) => a + b, 0))}: cache ${int(f('adaptive_paths').cache)}, model ${int(f('adaptive_paths').llm)}, ` +
-      `rules ${int(f('adaptive_paths').rules + f('adaptive_paths').fallback)} | assessments ${int(Object.values(f('assessments')).reduce((a, b) => a + b, 0))}: ` +
-      `model ${int(f('assessments').llm)}, rules ${int(f('assessments').rules + f('assessments').fallback)}`,
-  );
-  const c = r.calls;
-  console.log(
-    `  LLM calls ${int(s.calls)} (adaptive paths ${int(c.adaptive_paths.total)}, assessments ${int(c.assessments.total)}); ` +
-      `answers cut off at max_tokens ${int(c.adaptive_paths.truncated + c.assessments.truncated)}, other bad answers ${int(c.adaptive_paths.badOutput + c.assessments.badOutput - c.adaptive_paths.truncated - c.assessments.truncated)}, ` +
-      `grades failing the app's checks (regraded) ${int(c.assessments.total - c.assessments.badOutput - c.assessments.otherErrors - f('assessments').llm)}`,
-  );
-  const t = s.tokens;
-  console.log(
-    `  tokens: input ${int(t.input)}, cache write ${int(t.cacheWrite5m + t.cacheWrite1h)}, cache read ${int(t.cacheRead)}, ` +
-      `output ${int(t.output)} (thinking ${int(t.thinking)}, answer text ${int(t.output - t.thinking)})`,
-  );
-  console.log(
-    `    prompt make-up: structured-output schema ${int(r.composition.schema)}, system prefix ${int(r.composition.system)}, per-call input ${int(r.composition.perCall)}; ` +
-      `per call: ${int(Math.round((t.input + t.cacheRead + t.cacheWrite5m) / Math.max(1, s.calls)))} in, ${int(Math.round(t.output / Math.max(1, s.calls)))} out`,
-  );
-  console.log(`  prompt cache: calls reading ${int(r.cacheCalls.read)}, writing ${int(r.cacheCalls.write)}, neither ${int(r.cacheCalls.neither)}`);
-  console.log(
-    `  checks: usage = tokenizer count of the request ${r.usageMismatches === 0 ? 'yes' : `NO (${r.usageMismatches})`}; ` +
-      `cost at the simulated date = cost the gateway logged ${r.pricingMismatches === 0 ? 'yes' : `NO (${r.pricingMismatches})`}; ran in ${r.seconds.toFixed(1)} s`,
-  );
-  return s;
 }
 
 // --- Main --------------------------------------------------------------------------------------
@@ -872,75 +491,8 @@ async function main(): Promise<void> {
   }
   console.log(`  naive / defaults: ${(sb.mean / Math.max(1, sa.mean)).toFixed(2)}x; population of ${int(FULL_POPULATION)}: (a) ${dollars(scale(a.totalMicro))} a month, (b) ${dollars(scale(b.totalMicro))}`);
 
-  // What-ifs: (a)'s exact calls re-priced; token counts unchanged (the model's own verbosity is not modelled).
-  const haikuAll = priceLog(a.log, () => 'claude-haiku-5-5', (c) => c.usage);
-  const sonnetGrading = priceLog(a.log, (c) => (c.feature === 'assessments' ? 'claude-sonnet-5-5' : c.model), (c) => c.usage);
-  const padded = cacheIfPadded(a.log, null);
-  const paddedPrice = priceLog(padded.calls, (c) => c.model, (c) => c.usage);
-  const paddedGrading = cacheIfPadded(a.log, 'assessments');
-  const paddedPaths = cacheIfPadded(a.log, 'adaptive_paths');
-  const padded1h = cacheIfPadded(a.log, null, '1h');
-  const padded1hPrice = priceLog(padded1h.calls, (c) => c.model, (c) => c.usage);
-  const padded1hGrading = cacheIfPadded(a.log, 'assessments', '1h');
-  const padded1hPaths = cacheIfPadded(a.log, 'adaptive_paths', '1h');
-  const noReasoning = priceLog(a.log, (c) => c.model, (c) => ({ ...c.usage, outputTokens: c.usage.outputTokens - c.reasoningTokens }));
-  const batchGrading = priceLog(a.log, (c) => c.model, (c) => c.usage, (c) => c.feature === 'assessments');
-  const haikuBatchGrading = priceLog(a.log, () => 'claude-haiku-5-5', (c) => c.usage, (c) => c.feature === 'assessments');
-  const reasoningTokens = a.log.reduce((sum, c) => sum + c.reasoningTokens, 0);
-  const whatIf = {
-    haiku_all: mean(haikuAll),
-    sonnet_assessments: mean(sonnetGrading),
-    padded_prefix: mean(paddedPrice),
-    padded_read_share_assessments: pct(paddedGrading.reads, paddedGrading.total),
-    padded_read_share_paths: pct(paddedPaths.reads, paddedPaths.total),
-    padded_1h: mean(padded1hPrice),
-    padded_1h_read_share_assessments: pct(padded1hGrading.reads, padded1hGrading.total),
-    padded_1h_read_share_paths: pct(padded1hPaths.reads, padded1hPaths.total),
-    no_path_reasoning: mean(noReasoning),
-    path_reasoning_tokens: reasoningTokens,
-    batch_assessments: mean(batchGrading),
-    haiku_all_batch_assessments: mean(haikuBatchGrading),
-  };
-  console.log('\nWhat-ifs on (a), re-priced from its exact token counts (not re-simulated; output length assumed unchanged)');
-  console.log(`  claude-haiku-5-5 for both features:        mean ${dollars(whatIf.haiku_all)} per student-month`);
-  console.log(`  claude-sonnet-5-5 grading too (paths' model): mean ${dollars(whatIf.sonnet_assessments)}`);
-  console.log(
-    `  cached prefixes padded to ${int(sonnetMin)} tokens (e.g. graded examples): mean ${dollars(whatIf.padded_prefix)}; ` +
-      `5-min cache reads would be ${whatIf.padded_read_share_assessments}% of grading calls, ${whatIf.padded_read_share_paths}% of path calls`,
-  );
-  console.log(
-    `  the same with the 1-hour TTL (cache_control ttl "1h", writes at 2x input): mean ${dollars(whatIf.padded_1h)}; ` +
-      `reads ${whatIf.padded_1h_read_share_assessments}% of grading calls, ${whatIf.padded_1h_read_share_paths}% of path calls`,
-  );
-  console.log(
-    `  no "reasoning" asked of the path model when include_reasoning is false (${int(reasoningTokens)} output tokens): mean ${dollars(whatIf.no_path_reasoning)}`,
-  );
-  console.log(`  grading through the Message Batches API (50% off; feedback in minutes to hours): mean ${dollars(whatIf.batch_assessments)}`);
-  console.log(`  claude-haiku-5-5 for both, grading batched:  mean ${dollars(whatIf.haiku_all_batch_assessments)}`);
+  const whatIf = printWhatIfs(a, sonnetMin);
 
-  const figures = (r: Result, s: ReturnType<typeof summary>) => ({
-    models: r.models,
-    effort: r.effort,
-    response_cache: r.responseCache,
-    prompt_cache_min_tokens: Number.isFinite(r.promptCacheMinimum.assessments) ? r.promptCacheMinimum : null,
-    micro_usd_per_student_month: { mean: s.mean, p50: s.p50, p95: s.p95, max: s.max, adaptive_paths_mean: s.paths, assessments_mean: s.assessments },
-    micro_usd_total_for_1000_students: scale(r.totalMicro),
-    premium_requests: s.requests,
-    request_share_percent: {
-      cache: pct2(s.requests.cache, s.requests.total),
-      rules: pct2(s.requests.rules, s.requests.total),
-      model: pct2(s.requests.model, s.requests.total),
-    },
-    requests_by_feature: r.requests,
-    llm_calls: { total: s.calls, by_feature: r.calls },
-    tokens: s.tokens,
-    tokens_by_feature: r.tokens,
-    prompt_make_up: r.composition,
-    prompt_cache_calls: r.cacheCalls,
-    students_over_budget: s.overBudget,
-    students_over_target: s.overTarget,
-    checks: { usage_mismatches: r.usageMismatches, pricing_mismatches: r.pricingMismatches },
-  });
   console.log(
     JSON.stringify({
       bench: 'cost-per-student',

@@ -5,7 +5,11 @@ export { ChaptersService } from './content/chapters.service.js';
 export { CoreModule } from './core.module.js';
 export { QuizResultsRepository } from './quizzes/quiz-results.repository.js';
 export { Student } from './students/student.entity.js';
-export { StudentsService } from './students/students.service.js';
+export { StudentsService, type SubscriptionChange } from './students/students.service.js';
+// Repositories for the commands that run without the Nest application (seed, admin:create, demo:usage).
+export { ChaptersRepository, type ChapterSeed } from './content/chapters.repository.js';
+export { QuizzesRepository, type QuizSeed } from './quizzes/quizzes.repository.js';
+export { StudentsRepository, type NewStudent } from './students/students.repository.js';
 export { MeResponseDto, RegisterDto } from './auth/auth.dto.js';
 export { toMe } from './auth/auth.service.js';
 export type { SubscriptionTier } from './students/student.entity.js';

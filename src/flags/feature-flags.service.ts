@@ -1,14 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
 import { APP_CONFIG } from '../config/index.js';
 import type { AppConfig } from '../config/index.js';
-import { decide, DEFAULT_VARIANT, PREMIUM_FEATURES, type FlagDecision, type FlagState, type PremiumFeature, type Variant } from './feature-flags.js';
+import { decide, DEFAULT_VARIANT, PREMIUM_FEATURES, type FlagDecision, type FlagState, type PremiumFeature } from './feature-flags.js';
+import { FeatureFlagsRepository } from './feature-flags.repository.js';
 
 /** How long an instance trusts its copy of the flags table: changes reach every instance within this. */
 const REFRESH_MS = 5000;
-
-type Row = { feature: PremiumFeature; enabled: boolean; rollout_percentage: number; variants: Variant[] };
 
 /**
  * Feature flags: the ENABLE_* settings are the defaults, the feature_flags table overrides them
@@ -19,7 +16,7 @@ export class FeatureFlagsService {
   private cache?: { at: number; flags: Map<PremiumFeature, FlagState> };
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly stored: FeatureFlagsRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -33,11 +30,16 @@ export class FeatureFlagsService {
 
   async all(): Promise<Map<PremiumFeature, FlagState>> {
     if (this.cache && Date.now() - this.cache.at < REFRESH_MS) return this.cache.flags;
-    const rows: Row[] = await this.db.query('SELECT feature, enabled, rollout_percentage, variants FROM feature_flags');
     const flags = new Map<PremiumFeature, FlagState>(PREMIUM_FEATURES.map((f) => [f, this.defaultFor(f)]));
-    for (const row of rows) if (flags.has(row.feature)) flags.set(row.feature, { ...row });
+    for (const row of await this.stored.all()) flags.set(row.feature, row);
     this.cache = { at: Date.now(), flags };
     return flags;
+  }
+
+  /** Stores a changed flag with its audit entry; this instance sees it at once, the others within REFRESH_MS. */
+  async save(after: FlagState, before: FlagState, changedBy: string): Promise<void> {
+    await this.stored.save(after, before, changedBy);
+    this.invalidate();
   }
 
   /** Drops this instance's copy (after a write through this instance). */

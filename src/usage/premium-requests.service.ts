@@ -1,16 +1,13 @@
 import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
+import { PremiumRequestsRepository, type PremiumRequestRow, type RequestFigures } from './premium-requests.repository.js';
 
 export type PremiumRequestRecord = {
   feature: 'adaptive_paths' | 'assessments';
   variant: string;
   studentId: string | null;
-  source: 'llm' | 'rules' | 'cache' | 'fallback' | 'rejected';
+  source: PremiumRequestRow['source'];
   latencyMs: number;
 };
-
-type PendingRow = PremiumRequestRecord & { at: Date };
 
 /** Rows wait at most this long, or until this many are waiting, then go in one INSERT. */
 const FLUSH_AFTER_MS = 50;
@@ -26,12 +23,12 @@ const MAX_PENDING = 20_000;
 @Injectable()
 export class PremiumRequestsService implements BeforeApplicationShutdown {
   private readonly logger = new Logger('PremiumRequests');
-  private pending: PendingRow[] = [];
+  private pending: PremiumRequestRow[] = [];
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> = Promise.resolve();
   private dropped = 0;
 
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(private readonly repository: PremiumRequestsRepository) {}
 
   record(entry: PremiumRequestRecord): void {
     if (this.pending.length >= MAX_PENDING) {
@@ -54,27 +51,22 @@ export class PremiumRequestsService implements BeforeApplicationShutdown {
     return this.writing;
   }
 
+  /** Per feature and variant over [from, to), this instance's own requests included. */
+  async figures(from: Date, to: Date): Promise<RequestFigures[]> {
+    await this.flush();
+    return this.repository.figures(from, to);
+  }
+
   /** Before the database pool closes (TypeORM closes it on application shutdown). */
   async beforeApplicationShutdown(): Promise<void> {
     await this.flush();
   }
 
-  private async write(rows: PendingRow[]): Promise<void> {
+  private async write(rows: PremiumRequestRow[]): Promise<void> {
     for (let i = 0; i < rows.length; i += MAX_BATCH) {
       const batch = rows.slice(i, i + MAX_BATCH);
       try {
-        await this.db.query(
-          `INSERT INTO premium_requests (feature, variant, student_id, source, latency_ms, created_at)
-           SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::uuid[], $4::varchar[], $5::int[], $6::timestamptz[])`,
-          [
-            batch.map((r) => r.feature),
-            batch.map((r) => r.variant),
-            batch.map((r) => r.studentId),
-            batch.map((r) => r.source),
-            batch.map((r) => Math.max(0, Math.round(r.latencyMs))),
-            batch.map((r) => r.at),
-          ],
-        );
+        await this.repository.insertMany(batch);
       } catch (error) {
         this.logger.warn({ err: error, rows: batch.length }, 'Could not record premium requests');
       }

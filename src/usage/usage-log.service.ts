@@ -1,40 +1,14 @@
-import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { AppMetrics } from '../common/metrics/index.js';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
 import { isDatabaseUnavailable } from '../common/errors/index.js';
 import { APP_CONFIG } from '../config/index.js';
 import type { AppConfig } from '../config/index.js';
-import type { PriceSource, UsageOutcome } from './llm-usage-log.entity.js';
+import type { UsageEntry } from './usage-entry.js';
 import { UsageJournal } from './usage-journal.js';
+import { UsageLogRepository } from './usage-log.repository.js';
 
-export type UsageEntry = {
-  callId: string;
-  attempt: number;
-  studentId: string | null;
-  feature: string;
-  referenceId: string | null;
-  variant: string | null;
-  provider: string;
-  model: string;
-  outcome: UsageOutcome;
-  errorCode: string | null;
-  tokensInput: number;
-  tokensOutput: number;
-  cacheReadTokens: number;
-  cacheWrite5mTokens: number;
-  cacheWrite1hTokens: number;
-  /** Exact dollars as a decimal string (numeric in SQL). */
-  costUsd: string;
-  priceSource: PriceSource;
-  latencyMs: number;
-  requestId: string | null;
-  providerRequestId: string | null;
-  /** When the call happened: the database's clock unless the row waited in the journal. */
-  at?: string;
-};
+export type { UsageEntry } from './usage-entry.js';
 
 /** While rows wait in the journal, the database is tried this often. */
 const REPLAY_EVERY_MS = 2000;
@@ -54,12 +28,12 @@ export class UsageLogService implements OnApplicationBootstrap, OnApplicationShu
   private timer?: NodeJS.Timeout;
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly rows: UsageLogRepository,
     @Inject(APP_CONFIG) config: AppConfig,
     @Optional() private readonly metrics?: AppMetrics,
   ) {
     const dir = resolve(config.USAGE_JOURNAL_DIR ?? join(config.DATA_DIR, 'usage-journal'));
-    this.journal = new UsageJournal(dir, databaseScope(db));
+    this.journal = new UsageJournal(dir, rows.scope);
   }
 
   /** Rows left by an earlier process (killed while the database was away) go in now. */
@@ -74,7 +48,7 @@ export class UsageLogService implements OnApplicationBootstrap, OnApplicationShu
   async record(entry: UsageEntry): Promise<void> {
     this.observe(entry);
     try {
-      await this.insert(entry);
+      await this.rows.insert(entry);
     } catch (error) {
       this.failedWrites++;
       this.metrics?.usageWriteFailures.inc();
@@ -124,49 +98,13 @@ export class UsageLogService implements OnApplicationBootstrap, OnApplicationShu
     const rejected: UsageEntry[] = [];
     for (const row of rows) {
       try {
-        await this.insert(row);
+        await this.rows.insert(row);
       } catch (error) {
         if (isDatabaseUnavailable(error)) throw error;
         rejected.push(row);
       }
     }
     return { rejected };
-  }
-
-  private async insert(entry: UsageEntry): Promise<void> {
-    // Plain SQL: the ORM's insert cost four times this statement, on every LLM call. A replayed
-    // row that did get in before (the answer to its insert was lost) is skipped.
-    await this.db.query(
-      `INSERT INTO llm_usage_logs (call_id, attempt, student_id, feature, reference_id, variant, provider, model, outcome,
-         success, error_code, tokens_input, tokens_output, cache_read_tokens, cache_write_tokens, cache_write_1h_tokens,
-         cost_usd, price_source, latency_ms, request_id, provider_request_id, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, COALESCE($22::timestamptz, now()))
-       ON CONFLICT (call_id, attempt, outcome) DO NOTHING`,
-      [
-        entry.callId,
-        entry.attempt,
-        entry.studentId,
-        entry.feature,
-        entry.referenceId,
-        entry.variant,
-        entry.provider,
-        entry.model,
-        entry.outcome,
-        entry.outcome === 'success',
-        entry.errorCode,
-        entry.tokensInput,
-        entry.tokensOutput,
-        entry.cacheReadTokens,
-        entry.cacheWrite5mTokens + entry.cacheWrite1hTokens,
-        entry.cacheWrite1hTokens,
-        entry.costUsd,
-        entry.priceSource,
-        Math.max(0, Math.round(entry.latencyMs)),
-        entry.requestId,
-        entry.providerRequestId,
-        entry.at ?? null,
-      ],
-    );
   }
 
   private observe(entry: UsageEntry): void {
@@ -179,15 +117,4 @@ export class UsageLogService implements OnApplicationBootstrap, OnApplicationShu
     this.metrics.llmTokens.inc({ ...labels, kind: 'cache_write' }, entry.cacheWrite5mTokens + entry.cacheWrite1hTokens);
     this.metrics.llmCost.inc(labels, Number(entry.costUsd));
   }
-}
-
-/** Names the database (never its credentials), so journaled rows replay into the one they belong to. */
-function databaseScope(db: DataSource): string {
-  const options = db.options as { url?: string; host?: string; port?: number; database?: string };
-  let where = `${options.host ?? ''}:${options.port ?? ''}/${options.database ?? ''}`;
-  if (options.url) {
-    const url = new URL(options.url);
-    where = `${url.hostname}:${url.port || '5432'}${url.pathname}`;
-  }
-  return createHash('sha256').update(where).digest('hex').slice(0, 16);
 }

@@ -2,15 +2,19 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { RedisModule } from '../common/redis/index.js';
 import { LlmUsageLog } from './llm-usage-log.entity.js';
-import { QuotaHoldSweeper } from './quota/quota-hold-sweeper.js';
-import { QuotaService } from './quota/quota.service.js';
+import { PremiumRequestsRepository } from './premium-requests.repository.js';
 import { PremiumRequestsService } from './premium-requests.service.js';
+import { QuotaHoldSweeper } from './quota/quota-hold-sweeper.js';
+import { QuotaRepository } from './quota/quota.repository.js';
+import { QuotaService } from './quota/quota.service.js';
+import { UsageReportsModule } from './reports/usage-reports.module.js';
+import { UsageLogRepository } from './usage-log.repository.js';
 import { UsageLogService } from './usage-log.service.js';
 
-/** LLM usage accounting: the usage log (and, with the premium features, quotas). */
+/** LLM usage accounting: the usage log and its reports, premium request records, quotas. */
 @Module({
-  imports: [TypeOrmModule.forFeature([LlmUsageLog]), RedisModule],
-  providers: [UsageLogService, QuotaService, QuotaHoldSweeper, PremiumRequestsService],
-  exports: [UsageLogService, QuotaService, PremiumRequestsService],
+  imports: [TypeOrmModule.forFeature([LlmUsageLog]), RedisModule, UsageReportsModule],
+  providers: [UsageLogRepository, UsageLogService, QuotaRepository, QuotaService, QuotaHoldSweeper, PremiumRequestsRepository, PremiumRequestsService],
+  exports: [UsageLogService, QuotaService, PremiumRequestsService, UsageReportsModule],
 })
 export class UsageModule {}

@@ -152,6 +152,39 @@ describe('admin routes', () => {
     expect(row.latency_ms.p50).toEqual(expect.any(Number));
   });
 
+  it('reports the adaptive paths\' completion rate: the share whose first chapter was passed after the path was made', async () => {
+    const db = t.app.get(DataSource);
+    const path = (student: string, variant: string, firstChapter: string | null, at: string) =>
+      db.query(
+        `INSERT INTO adaptive_paths (student_id, recommendations, reasoning, decision_source, variant, generated_at, expires_at)
+         VALUES ($1, $2, '', 'rules', $3, $4, $4::timestamptz + interval '1 day')`,
+        [student, JSON.stringify(firstChapter ? [{ chapter_id: firstChapter, priority: 1 }] : []), variant, at],
+      );
+    const quiz = (student: string, chapter: string, passed: boolean, at: string) =>
+      db.query(
+        `INSERT INTO quiz_results (student_id, quiz_id, answers, score, max_score, percentage, passed, completed_at)
+         VALUES ($1, $2, '{}', $3, 5, $4, $5, $6)`,
+        [student, `${chapter}-quiz`, passed ? 5 : 1, passed ? 100 : 20, passed, at],
+      );
+    const { premium: p, free: f } = ids;
+    await path(p, 'adaptive', '01-intro', '2026-09-10T10:00:00.000001Z'); // passed a microsecond later: completed
+    await quiz(p, '01-intro', true, '2026-09-10T10:00:00.000002Z');
+    await path(p, 'adaptive', '02-prompting', '2026-09-11T00:00:00Z'); // passed only before the path
+    await quiz(p, '02-prompting', true, '2026-09-09T00:00:00Z');
+    await path(f, 'adaptive', '01-intro', '2026-09-12T00:00:00Z'); // attempted afterwards, not passed
+    await quiz(f, '01-intro', false, '2026-09-13T00:00:00Z');
+    await path(p, 'adaptive', null, '2026-09-14T00:00:00Z'); // no first step
+    await path(f, 'static', '02-prompting', '2026-09-12T00:00:00Z');
+    await quiz(f, '02-prompting', true, '2026-09-14T00:00:00Z');
+    await path(p, 'static', '01-intro', '2026-09-20T00:00:00Z'); // passed again later
+    await quiz(p, '01-intro', true, '2026-09-25T00:00:00Z');
+    await path(p, 'static', '03-embeddings', '2026-08-31T23:59:59Z'); // before the range
+    const res = await t.http.get('/api/v2/admin/metrics').query({ start_date: '2026-09-01', end_date: '2026-09-30' }).set('authorization', admin).expect(200);
+    const rate = (variant: string) =>
+      res.body.features.find((r: { feature: string; variant: string }) => r.feature === 'adaptive_paths' && r.variant === variant)?.completion_rate;
+    expect({ adaptive: rate('adaptive'), static: rate('static') }).toEqual({ adaptive: 0.25, static: 1 });
+  });
+
   it('serves Prometheus metrics behind METRICS_TOKEN', async () => {
     await t.http.get('/metrics').expect(401);
     const res = await t.http.get('/metrics').set('authorization', 'Bearer scrape-me').expect(200);

@@ -1,5 +1,6 @@
-import { DataSource } from 'typeorm';
-import { seedDemoUsage, type DemoPricer } from '../../src/admin/demo/demo-usage.js';
+import { seedDemoUsage, type DemoPricer, type DemoRepositories } from '../../src/admin/demo/demo-usage.js';
+import { StudentsRepository } from '../../src/core/index.js';
+import { PremiumRequestsRepository, UsageLogRepository } from '../../src/usage/index.js';
 import { computeCost } from '../../src/llm/pricing/cost-calculator.js';
 import { DEMO, startTestApp, type TestApp } from '../support/test-app.js';
 
@@ -10,11 +11,13 @@ describe('a simulated month of usage (npm run demo:usage)', () => {
   let t: TestApp;
   let seeded: { rows: number; costMicro: number };
   let admin: string;
+  let repos: DemoRepositories;
   const range = { start_date: '', end_date: '' };
 
   beforeAll(async () => {
     t = await startTestApp();
-    seeded = await seedDemoUsage(t.app.get(DataSource), price);
+    repos = { students: t.app.get(StudentsRepository), usage: t.app.get(UsageLogRepository), requests: t.app.get(PremiumRequestsRepository) };
+    seeded = await seedDemoUsage(repos, price);
     admin = await t.login(DEMO.admin.email, DEMO.admin.password);
     const today = new Date();
     range.end_date = today.toISOString().slice(0, 10);
@@ -46,7 +49,7 @@ describe('a simulated month of usage (npm run demo:usage)', () => {
   });
 
   it('is idempotent: running it again replaces its own rows', async () => {
-    const again = await seedDemoUsage(t.app.get(DataSource), price);
+    const again = await seedDemoUsage(repos, price);
     expect(again.costMicro).toBe(seeded.costMicro);
     const body = (await t.http.get('/api/v2/admin/costs').query(range).set('authorization', admin).expect(200)).body;
     expect(micro(body.total_cost_usd)).toBe(seeded.costMicro);

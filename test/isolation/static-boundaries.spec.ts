@@ -32,7 +32,7 @@ const EXPECTED: Violation[] = [
   pair('mcp-allowed-imports', 'mcp/reaches-llm.ts', 'llm/index.ts'),
   pair('flags-allowed-imports', 'flags/reaches-usage.ts', 'usage/index.ts'),
   pair('health-allowed-imports', 'health/reaches-llm.ts', 'llm/index.ts'),
-  pair('database-allowed-imports', 'database/reaches-premium.ts', 'premium/index.ts'),
+  pair('database-allowed-imports', 'database/reaches-admin.ts', 'admin/index.ts'),
   pair('common-allowed-imports', 'common/errors/reaches-core.ts', 'core/index.ts'),
   pair('config-allowed-imports', 'config/reaches-common.ts', 'common/errors/index.ts'),
   pair('cross-module-through-index', 'premium/deep-import.ts', 'core/students/students.service.ts'),

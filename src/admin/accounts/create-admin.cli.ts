@@ -11,6 +11,7 @@ import { loadDotEnv } from '../../config/index.js';
 import { dataSourceOptions } from '../../database/index.js';
 import { prepareDatabase } from '../../database/index.js';
 import { resolveDatabase } from '../../database/index.js';
+import { StudentsRepository } from '../../core/index.js';
 import { AdminInputError, checkedEmail, createAdmin } from './create-admin.js';
 
 const USAGE = 'usage: npm run admin:create -- --email EMAIL [--name NAME]   (password from ADMIN_PASSWORD, or asked on a terminal)';
@@ -47,7 +48,7 @@ async function main(): Promise<void> {
     await prepareDatabase(database.url, { ...config, SEED_ON_START: false });
     const db = await new DataSource(dataSourceOptions(database.url, 1)).initialize();
     try {
-      const result = await createAdmin(db, { email, name: values.name ?? 'Administrator', password: askPassword });
+      const result = await createAdmin(new StudentsRepository(db), { email, name: values.name ?? 'Administrator', password: askPassword });
       const said = {
         created: `Created admin account ${result.email} (${result.studentId}).`,
         promoted: `Promoted ${result.email} (${result.studentId}) to admin; its password is unchanged.`,

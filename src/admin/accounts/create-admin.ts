@@ -1,8 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
-import type { DataSource } from 'typeorm';
 import { toFieldIssues } from '../../common/http/index.js';
-import { RegisterDto } from '../../core/index.js';
+import { RegisterDto, type StudentsRepository } from '../../core/index.js';
 import { hashPassword } from '../../core/index.js';
 
 export class AdminInputError extends Error {
@@ -25,18 +24,15 @@ export async function checkedEmail(email: string): Promise<string> {
  * changes nothing.
  */
 export async function createAdmin(
-  db: DataSource,
+  students: StudentsRepository,
   input: { email: string; name: string; password: () => Promise<string> },
 ): Promise<CreateAdminResult> {
   const email = await checkedEmail(input.email);
-  const [existing] = await db.query<{ student_id: string; role: string }[]>(
-    `SELECT student_id, role FROM students WHERE lower(email) = $1`,
-    [email],
-  );
+  const existing = await students.findAccountByEmail(email);
   if (existing) {
-    if (existing.role === 'admin') return { outcome: 'unchanged', studentId: existing.student_id, email };
-    await db.query(`UPDATE students SET role = 'admin', updated_at = now() WHERE student_id = $1`, [existing.student_id]);
-    return { outcome: 'promoted', studentId: existing.student_id, email };
+    if (existing.role === 'admin') return { outcome: 'unchanged', studentId: existing.studentId, email };
+    await students.makeAdmin(existing.studentId);
+    return { outcome: 'promoted', studentId: existing.studentId, email };
   }
   const dto = plainToInstance(RegisterDto, { email, password: await input.password(), full_name: input.name });
   const issues = toFieldIssues(await validate(dto));
@@ -45,13 +41,7 @@ export async function createAdmin(
     const what = issue.field === 'full_name' ? '--name' : issue.field === 'password' ? 'the password' : `--${issue.field}`;
     throw new AdminInputError(`${what} ${issue.issue}`);
   }
-  const hash = await hashPassword(dto.password);
   // Another run creating the same account at the same moment ends in the same state.
-  const [row] = await db.query<{ student_id: string; created: boolean }[]>(
-    `INSERT INTO students (email, password_hash, full_name, role) VALUES ($1, $2, $3, 'admin')
-     ON CONFLICT ((lower(email))) DO UPDATE SET role = 'admin', updated_at = now()
-     RETURNING student_id, (xmax = 0) AS created`,
-    [dto.email, hash, dto.full_name],
-  );
-  return { outcome: row!.created ? 'created' : 'promoted', studentId: row!.student_id, email };
+  const row = await students.createOrPromoteAdmin({ email: dto.email, passwordHash: await hashPassword(dto.password), fullName: dto.full_name });
+  return { outcome: row.created ? 'created' : 'promoted', studentId: row.studentId, email };
 }

@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
+import { UsageReportsModule } from '../../usage/index.js';
 import { AlertDeliveryService } from './alert-delivery.service.js';
+import { AlertsRepository } from './alerts.repository.js';
 import { AlertsScheduler } from './alerts.scheduler.js';
 import { AlertsService } from './alerts.service.js';
 
@@ -10,12 +12,13 @@ import { AlertsService } from './alerts.service.js';
  * inject AlertsService for evaluate() and list().
  *
  * Needs from the application: AppConfigModule.forRoot() (APP_CONFIG, global) and
- * DatabaseModule.forRoot() (the TypeORM DataSource). It brings its own ScheduleModule.forRoot();
+ * DatabaseModule.forRoot() (the TypeORM DataSource); it reads the usage log through usage's
+ * UsageReportsModule. It brings its own ScheduleModule.forRoot();
  * that module is global and identical if imported again elsewhere, so nothing else is needed.
  */
 @Module({
-  imports: [ScheduleModule.forRoot()],
-  providers: [AlertsService, AlertDeliveryService, AlertsScheduler],
-  exports: [AlertsService],
+  imports: [ScheduleModule.forRoot(), UsageReportsModule],
+  providers: [AlertsRepository, AlertsService, AlertDeliveryService, AlertsScheduler],
+  exports: [AlertsService, AlertsRepository],
 })
 export class AlertsModule {}

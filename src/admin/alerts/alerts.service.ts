@@ -1,97 +1,46 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
 import { APP_CONFIG } from '../../config/index.js';
 import type { AppConfig } from '../../config/index.js';
 import { formatUsd } from '../../common/money/index.js';
+import { UsageReportRepository } from '../../usage/index.js';
 import { AlertDeliveryService } from './alert-delivery.service.js';
-import { GLOBAL_SUBJECT, toAlertView, type AlertRow, type AlertView, type RaisedAlert } from './alert.types.js';
+import { GLOBAL_SUBJECT, toAlertView, type AlertView, type RaisedAlert } from './alert.types.js';
+import { AlertsRepository, type AlertCandidate } from './alerts.repository.js';
 
 /** The error rate is only judged on at least this many attempts in the window. */
 export const ERROR_RATE_MIN_ATTEMPTS = 20;
 const HOUR_MS = 3_600_000;
+/** The share of a threshold (percent) at which a 'warning' is raised; 'alert' is at 100. */
+const WARNING_MARK = 80;
 
 type AlertsConfig = Pick<AppConfig, 'LLM_COST_ALERT_THRESHOLD' | 'LLM_DAILY_BUDGET_USD' | 'LLM_ERROR_RATE_ALERT_PERCENT'>;
-
-/**
- * One statement computes every candidate over live usage rows and stores the new alerts.
- *
- * Each candidate carries an exact ratio `num / den` of observed to threshold (numeric or integer
- * arithmetic only: no floats), and is stored at each level whose mark it has reached:
- * `num * 100 >= den * mark` with mark 80 ('warning') and 100 ('alert').
- *  - cost per student, month to date:  num = sum(cost_usd),   den = threshold dollars
- *  - global spend today:               num = sum(cost_usd),   den = budget dollars
- *  - error rate, last hour:            num = failed * 100,    den = percent * attempts
- * A threshold of 0 switches its check off (it would otherwise flag every student on every run).
- *
- * The unique constraint llm_alerts_once (type, level, subject, period) makes the insert
- * idempotent, also across instances racing each other: RETURNING yields only the rows this
- * statement actually inserted, so only those are delivered.
- *
- * An alert's created_at is the evaluation instant `now` (the moment it was found true).
- *
- * Windows (UTC): month to date [month start, now], today [day start, now], the last hour
- * (now - 1 h, now]. Rows stamped after `now` wait for a later run.
- *
- * Parameters: $1 month start, $2 'YYYY-MM', $3 cost threshold ($), $4 day start, $5 'YYYY-MM-DD',
- * $6 daily budget ($), $7 hour window start (exclusive), $8 'YYYY-MM-DDTHH', $9 now,
- * $10 error percent, $11 minimum attempts.
- */
-const EVALUATE_SQL = `
-WITH cost AS (
-  SELECT 'COST_THRESHOLD_EXCEEDED'::varchar AS type, l.student_id::text AS subject, l.student_id,
-         $2::varchar AS period, sum(l.cost_usd) AS observed, $3::numeric AS threshold,
-         sum(l.cost_usd) AS num, $3::numeric AS den
-    FROM llm_usage_logs l
-   WHERE l.deleted_at IS NULL AND l.student_id IS NOT NULL
-     AND l.created_at >= $1::timestamptz AND l.created_at <= $9::timestamptz
-   GROUP BY l.student_id
-  HAVING $3::numeric > 0 AND sum(l.cost_usd) * 100 >= $3::numeric * 80
-),
-daily AS (
-  SELECT 'DAILY_BUDGET_EXCEEDED'::varchar AS type, '${GLOBAL_SUBJECT}'::text AS subject, NULL::uuid AS student_id,
-         $5::varchar AS period, coalesce(sum(l.cost_usd), 0) AS observed, $6::numeric AS threshold,
-         coalesce(sum(l.cost_usd), 0) AS num, $6::numeric AS den
-    FROM llm_usage_logs l
-   WHERE l.deleted_at IS NULL AND l.created_at >= $4::timestamptz AND l.created_at <= $9::timestamptz
-  HAVING $6::numeric > 0 AND coalesce(sum(l.cost_usd), 0) * 100 >= $6::numeric * 80
-),
-attempts AS (
-  SELECT count(*)::numeric AS total, count(*) FILTER (WHERE NOT l.success)::numeric AS failed
-    FROM llm_usage_logs l
-   WHERE l.deleted_at IS NULL AND l.outcome IN ('success', 'error', 'timeout')
-     AND l.created_at > $7::timestamptz AND l.created_at <= $9::timestamptz
-),
-error_rate AS (
-  SELECT 'ERROR_RATE_HIGH'::varchar AS type, '${GLOBAL_SUBJECT}'::text AS subject, NULL::uuid AS student_id,
-         $8::varchar AS period, round(a.failed * 100 / nullif(a.total, 0), 6) AS observed, $10::numeric AS threshold,
-         a.failed * 100 AS num, $10::numeric * a.total AS den
-    FROM attempts a
-   WHERE a.total >= $11::int AND a.failed * 100 * 100 >= $10::numeric * a.total * 80
-),
-candidates AS (
-  SELECT * FROM cost UNION ALL SELECT * FROM daily UNION ALL SELECT * FROM error_rate
-)
-INSERT INTO llm_alerts (type, level, subject, student_id, period, observed, threshold, created_at)
-SELECT c.type, m.level, c.subject, c.student_id, c.period, c.observed, c.threshold, $9::timestamptz
-  FROM candidates c
- CROSS JOIN (VALUES ('warning'::varchar, 80), ('alert'::varchar, 100)) AS m (level, mark)
- WHERE c.num * 100 >= c.den * m.mark
-ON CONFLICT ON CONSTRAINT llm_alerts_once DO NOTHING
-RETURNING *`;
 
 const TYPE_ORDER: Record<AlertView['type'], number> = { DAILY_BUDGET_EXCEEDED: 0, ERROR_RATE_HIGH: 1, COST_THRESHOLD_EXCEEDED: 2 };
 
 /**
  * Cost, budget and error-rate alerts over the LLM usage log: evaluated on a schedule
  * (AlertsScheduler), stored once each in llm_alerts, delivered by AlertDeliveryService.
+ *
+ * The candidates come from the usage log's figures (UsageReportRepository) and are stored by
+ * AlertsRepository at each level they reached (80 % 'warning', 100 % 'alert'), exactly once:
+ *  - cost per student, month to date: spend against LLM_COST_ALERT_THRESHOLD
+ *  - global spend today:              spend against LLM_DAILY_BUDGET_USD
+ *  - error rate, last hour:           failed share against LLM_ERROR_RATE_ALERT_PERCENT, judged
+ *                                     on at least ERROR_RATE_MIN_ATTEMPTS attempts
+ * A money threshold of 0 switches its check off (it would otherwise flag every student on every run).
+ *
+ * An alert's created_at is the evaluation instant `now` (the moment it was found true).
+ *
+ * Windows (UTC): month to date [month start, now], today [day start, now], the last hour
+ * (now - 1 h, now]. Rows stamped after `now` wait for a later run.
  */
 @Injectable()
 export class AlertsService {
   private readonly logger = new Logger('Alerts');
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly alerts: AlertsRepository,
+    private readonly usage: UsageReportRepository,
     @Inject(APP_CONFIG) private readonly config: AlertsConfig,
     private readonly delivery: AlertDeliveryService,
   ) {}
@@ -103,20 +52,7 @@ export class AlertsService {
    */
   async evaluate(now: Date = new Date()): Promise<RaisedAlert[]> {
     const at = validDate(now, 'now');
-    const p = periods(at);
-    const rows: AlertRow[] = await this.db.query(EVALUATE_SQL, [
-      p.monthStart,
-      p.month,
-      formatUsd(this.config.LLM_COST_ALERT_THRESHOLD),
-      p.dayStart,
-      p.day,
-      formatUsd(this.config.LLM_DAILY_BUDGET_USD),
-      p.windowStart,
-      p.hour,
-      at.toISOString(),
-      this.config.LLM_ERROR_RATE_ALERT_PERCENT,
-      ERROR_RATE_MIN_ATTEMPTS,
-    ]);
+    const rows = await this.alerts.insertReached(await this.candidates(at), at);
     if (rows.length === 0) return [];
 
     // Deterministic order: global alerts first, then per student; warning before alert.
@@ -139,32 +75,42 @@ export class AlertsService {
   async list(range: { start: Date; end: Date }): Promise<AlertView[]> {
     const start = validDate(range.start, 'start');
     const end = validDate(range.end, 'end');
-    const rows: AlertRow[] = await this.db.query(
-      `SELECT alert_id, type, level, subject, student_id, period, observed::text AS observed,
-              threshold::text AS threshold, created_at, emailed_at, webhooked_at
-         FROM llm_alerts
-        WHERE created_at >= $1::timestamptz AND created_at < $2::timestamptz
-        ORDER BY created_at DESC, alert_id DESC`,
-      [start.toISOString(), end.toISOString()],
-    );
+    const rows = await this.alerts.list(start, end);
     return rows.map(toAlertView);
+  }
+
+  /** What the usage log shows as of `at`, as candidates for every check that is on. */
+  private async candidates(at: Date): Promise<AlertCandidate[]> {
+    const p = periods(at);
+    const costThreshold = formatUsd(this.config.LLM_COST_ALERT_THRESHOLD);
+    const dailyBudget = formatUsd(this.config.LLM_DAILY_BUDGET_USD);
+    const [students, today, attempts] = await Promise.all([
+      this.config.LLM_COST_ALERT_THRESHOLD > 0 ? this.usage.studentsSpending(new Date(p.monthStart), at, costThreshold, WARNING_MARK) : [],
+      this.config.LLM_DAILY_BUDGET_USD > 0 ? this.usage.spend(new Date(p.dayStart), at) : undefined,
+      this.usage.attempts(new Date(p.windowStart), at),
+    ]);
+    const candidates = students.map((s) => spending('COST_THRESHOLD_EXCEEDED', s.studentId, p.month, s.costUsd, costThreshold));
+    if (today !== undefined) candidates.push(spending('DAILY_BUDGET_EXCEEDED', null, p.day, today, dailyBudget));
+    if (attempts.total >= ERROR_RATE_MIN_ATTEMPTS && attempts.failedPercent !== null) {
+      candidates.push({
+        type: 'ERROR_RATE_HIGH',
+        subject: GLOBAL_SUBJECT,
+        studentId: null,
+        period: p.hour,
+        observed: attempts.failedPercent,
+        threshold: String(this.config.LLM_ERROR_RATE_ALERT_PERCENT),
+        measure: String(attempts.failed * 100),
+        units: attempts.total,
+      });
+    }
+    return candidates;
   }
 
   private async deliverAndMark(alert: AlertView): Promise<RaisedAlert> {
     const { emailed, webhooked } = await this.delivery.deliver(alert);
     if (!emailed && !webhooked) return { ...alert, emailed_at: null, webhooked_at: null };
     try {
-      const [marked]: { emailed_at: Date | null; webhooked_at: Date | null }[] = await this.db.query(
-        // Wrapped in a SELECT: TypeORM hands a bare UPDATE back as [rows, count].
-        `WITH marked AS (
-           UPDATE llm_alerts
-              SET emailed_at = CASE WHEN $2::boolean THEN now() ELSE emailed_at END,
-                  webhooked_at = CASE WHEN $3::boolean THEN now() ELSE webhooked_at END
-            WHERE alert_id = $1::uuid
-           RETURNING emailed_at, webhooked_at)
-         SELECT emailed_at, webhooked_at FROM marked`,
-        [alert.alert_id, emailed, webhooked],
-      );
+      const marked = await this.alerts.markDelivered(alert.alert_id, emailed, webhooked);
       return { ...alert, emailed_at: iso(marked?.emailed_at), webhooked_at: iso(marked?.webhooked_at) };
     } catch (error) {
       // Delivered but not marked: say so, and go on with the other alerts.
@@ -175,6 +121,11 @@ export class AlertsService {
       return { ...alert, emailed_at: null, webhooked_at: null };
     }
   }
+}
+
+/** Money spent against a dollar threshold (both exact decimal text); global when no student. */
+function spending(type: AlertCandidate['type'], studentId: string | null, period: string, observed: string, threshold: string): AlertCandidate {
+  return { type, subject: studentId ?? GLOBAL_SUBJECT, studentId, period, observed, threshold, measure: observed, units: 1 };
 }
 
 /** The UTC calendar periods around `now`, as ISO instants and period labels. */

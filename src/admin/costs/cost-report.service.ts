@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
-import { reportRange } from '../reporting/report-range.js';
-import { sqlSumMicroUsd } from '../../common/money/index.js';
 import { APP_CONFIG } from '../../config/index.js';
 import type { AppConfig } from '../../config/index.js';
+import { StudentsService } from '../../core/index.js';
+import { UsageReportRepository } from '../../usage/index.js';
+import { AlertsRepository, type ReportedAlert } from '../alerts/alerts.repository.js';
+import { reportRange } from '../reporting/report-range.js';
 import type { CostGroup } from './costs.dto.js';
 
 export type CostRow = {
@@ -23,59 +23,41 @@ export type CostReport = {
   group: CostGroup;
   rows: CostRow[];
   total: Omit<CostRow, 'key' | 'full_name'> & { students: number };
-  alerts: { type: string; level: string; student_id: string | null; observed: string; threshold: string; period: string; created_at: Date }[];
+  alerts: ReportedAlert[];
 };
 
-const GROUP_SQL: Record<CostGroup, string> = {
-  feature: 'l.feature',
-  model: 'l.model',
-  student: 'l.student_id::text',
-  day: `to_char(l.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')`,
-};
-
+/** The cost report lists at most this many alerts, the latest. */
+const MAX_ALERTS = 200;
 
 /**
- * The cost report, in SQL over live usage rows. Money is summed as numeric and handed over as
- * integer micro-dollars, so every breakdown adds up to the total exactly.
+ * The cost report over live usage rows (usage sums them in SQL). Money is summed as numeric and
+ * handed over as integer micro-dollars, so every breakdown adds up to the total exactly.
  */
 @Injectable()
 export class CostReportService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly usage: UsageReportRepository,
+    private readonly students: StudentsService,
+    private readonly alertRows: AlertsRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async report(startDate: string, endDate: string, group: CostGroup): Promise<CostReport> {
     const { from, to } = reportRange(startDate, endDate);
-    const expr = GROUP_SQL[group];
-    const rows: Record<string, string | number | null>[] = await this.db.query(
-      `SELECT ${expr} AS key,
-              ${group === 'student' ? 'max(s.full_name) AS full_name,' : ''}
-              count(*) FILTER (WHERE l.outcome = 'success')::int AS total_requests,
-              count(*) FILTER (WHERE l.outcome IN ('error', 'timeout'))::int AS failed_requests,
-              ${sqlSumMicroUsd('l.cost_usd')} AS cost_micro,
-              coalesce(sum(l.tokens_input), 0)::bigint::text AS tokens_input,
-              coalesce(sum(l.tokens_output), 0)::bigint::text AS tokens_output
-         FROM llm_usage_logs l
-         ${group === 'student' ? 'LEFT JOIN students s ON s.student_id = l.student_id' : ''}
-        WHERE l.deleted_at IS NULL AND l.created_at >= $1 AND l.created_at < $2
-        GROUP BY 1
-        ORDER BY ${group === 'day' ? '1 ASC' : 'sum(l.cost_usd) DESC, 1 ASC'}`,
-      [from, to],
-    );
-    const [students]: { n: number }[] = await this.db.query(
-      `SELECT count(DISTINCT student_id)::int AS n FROM llm_usage_logs
-        WHERE deleted_at IS NULL AND created_at >= $1 AND created_at < $2 AND student_id IS NOT NULL`,
-      [from, to],
-    );
-    const parsed = rows.map((r) => ({
-      key: r.key === null ? null : String(r.key),
-      ...(group === 'student' && { full_name: r.full_name === null ? null : String(r.full_name) }),
-      total_requests: Number(r.total_requests),
-      failed_requests: Number(r.failed_requests),
-      cost_micro: Number(r.cost_micro),
-      tokens_input: Number(r.tokens_input),
-      tokens_output: Number(r.tokens_output),
+    const [totals, students, alerts] = await Promise.all([
+      this.usage.totals(from, to, group),
+      this.usage.studentCount(from, to),
+      this.alertRows.recent(from, to, MAX_ALERTS),
+    ]);
+    const names = group === 'student' ? await this.students.fullNames(totals.flatMap((t) => (t.key === null ? [] : [t.key]))) : undefined;
+    const parsed = totals.map((t) => ({
+      key: t.key,
+      ...(names && { full_name: t.key === null ? null : (names.get(t.key) ?? null) }),
+      total_requests: t.successfulCalls,
+      failed_requests: t.failedCalls,
+      cost_micro: t.costMicro,
+      tokens_input: t.tokensInput,
+      tokens_output: t.tokensOutput,
     }));
     const total = parsed.reduce(
       (t, r) => ({
@@ -87,12 +69,7 @@ export class CostReportService {
       }),
       { total_requests: 0, failed_requests: 0, cost_micro: 0, tokens_input: 0, tokens_output: 0 },
     );
-    const alerts = await this.db.query<CostReport['alerts']>(
-      `SELECT type, level, student_id, observed::text AS observed, threshold::text AS threshold, period, created_at
-         FROM llm_alerts WHERE created_at >= $1 AND created_at < $2 ORDER BY created_at DESC LIMIT 200`,
-      [from, to],
-    );
-    return { start: startDate, end: endDate, group, rows: parsed, total: { ...total, students: students?.n ?? 0 }, alerts };
+    return { start: startDate, end: endDate, group, rows: parsed, total: { ...total, students }, alerts };
   }
 
   get thresholdMicro(): number {

@@ -5,7 +5,9 @@ import { loadDotEnv } from '../../config/index.js';
 import { dataSourceOptions } from '../../database/index.js';
 import { resolveDatabase } from '../../database/index.js';
 import { formatUsd } from '../../common/money/index.js';
+import { StudentsRepository } from '../../core/index.js';
 import { computeCost } from '../../llm/index.js';
+import { PremiumRequestsRepository, UsageLogRepository } from '../../usage/index.js';
 import { DAYS, seedDemoUsage } from './demo-usage.js';
 
 async function main(): Promise<void> {
@@ -15,7 +17,8 @@ async function main(): Promise<void> {
   const database = await resolveDatabase(config, () => undefined);
   const db = await new DataSource(dataSourceOptions(database.url, 2)).initialize();
   try {
-    const r = await seedDemoUsage(db, (model, tokens, at) => computeCost(model, tokens, { at }).microUsd);
+    const repos = { students: new StudentsRepository(db), usage: new UsageLogRepository(db), requests: new PremiumRequestsRepository(db) };
+    const r = await seedDemoUsage(repos, (model, tokens, at) => computeCost(model, tokens, { at }).microUsd);
     console.log(`Simulated ${DAYS} days: ${r.rows} LLM calls by ${r.students} demo students, $${formatUsd(r.costMicro)} in all.`);
   } finally {
     await db.destroy();

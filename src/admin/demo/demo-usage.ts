@@ -4,42 +4,42 @@
  * PRNG); idempotent (it replaces the rows it made before, tagged `demo-usage`).
  */
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
-import { formatUsd } from '../../common/money/index.js';
-import { hashPassword } from '../../core/index.js';
-import { mulberry32 } from '../../common/random/index.js';
 import { progress } from '../../common/cli/index.js';
+import { formatUsd } from '../../common/money/index.js';
+import { mulberry32 } from '../../common/random/index.js';
+import { hashPassword, type StudentsRepository } from '../../core/index.js';
+import type { PremiumRequestRow, PremiumRequestsRepository, UsageEntry, UsageLogRepository } from '../../usage/index.js';
 
 const STUDENTS = 40;
 export const DAYS = 30;
 const TAG = 'demo-usage';
 
-type UsageRow = (string | number | boolean | null)[];
+/** Where the demo writes: the owners' repositories of the accounts, the usage log and the request records. */
+export type DemoRepositories = { students: StudentsRepository; usage: UsageLogRepository; requests: PremiumRequestsRepository };
 
 export type DemoTokens = { inputTokens: number; outputTokens: number; cacheReadTokens: number; cacheWrite5mTokens: number; cacheWrite1hTokens: number };
 /** Micro-dollars a call with these tokens cost at `at`: the LLM layer's price list, passed in by the caller. */
 export type DemoPricer = (model: string, tokens: DemoTokens, at: Date) => number;
 
-export async function seedDemoUsage(db: DataSource, price: DemoPricer, now = new Date()): Promise<{ rows: number; costMicro: number; students: number }> {
+export async function seedDemoUsage(repos: DemoRepositories, price: DemoPricer, now = new Date()): Promise<{ rows: number; costMicro: number; students: number }> {
   const random = mulberry32(20261122);
   const hash = await hashPassword('demo-password');
   const students: string[] = [];
+  const yearAfter = new Date(now);
+  yearAfter.setUTCFullYear(yearAfter.getUTCFullYear() + 1);
   for (let i = 1; i <= STUDENTS; i++) {
     const email = `demo-${String(i).padStart(2, '0')}@example.com`;
-    const [row] = await db.query<{ student_id: string }[]>(
-      `INSERT INTO students (email, password_hash, full_name, subscription_tier, subscription_expires_at)
-       VALUES ($1, $2, $3, 'premium', now() + interval '1 year')
-       ON CONFLICT ((lower(email))) DO UPDATE SET full_name = EXCLUDED.full_name RETURNING student_id`,
-      [email, hash, `Demo Student ${i}`],
-    );
-    if (!row) throw new Error(`Could not create the demo student ${email}`);
-    students.push(row.student_id);
+    const account = { email, passwordHash: hash, fullName: `Demo Student ${i}`, subscriptionTier: 'premium' as const, subscriptionExpiresAt: yearAfter };
+    // A demo account made by an earlier run is used as it is.
+    const id = (await repos.students.insertUnlessPresent(account)) ?? (await repos.students.findAccountByEmail(email))?.studentId;
+    if (!id) throw new Error(`Could not create the demo student ${email}`);
+    students.push(id);
   }
-  await db.query(`DELETE FROM llm_usage_logs WHERE request_id = $1`, [TAG]);
-  await db.query(`DELETE FROM premium_requests WHERE student_id = ANY($1)`, [students]);
+  await repos.usage.deleteByRequestId(TAG);
+  await repos.requests.deleteForStudents(students);
 
-  const usage: UsageRow[] = [];
-  const requests: UsageRow[] = [];
+  const usage: UsageEntry[] = [];
+  const requests: PremiumRequestRow[] = [];
   let costMicro = 0;
   for (let d = DAYS - 1; d >= 0; d--) {
     const day = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - d));
@@ -55,7 +55,7 @@ export async function seedDemoUsage(db: DataSource, price: DemoPricer, now = new
       if (at > now) continue;
       const cached = !assessment && random() < 0.4;
       const served = cached ? 'cache' : variant === 'static' ? 'rules' : 'llm';
-      requests.push([randomUUID(), assessment ? 'assessments' : 'adaptive_paths', variant, student, served, cached ? 3 : 900 + Math.floor(random() * 2000), at.toISOString()]);
+      requests.push({ feature, variant, studentId: student, source: served, latencyMs: cached ? 3 : 900 + Math.floor(random() * 2000), at });
       if (served !== 'llm') continue;
       const failed = random() < 0.03;
       const tokens = {
@@ -67,34 +67,35 @@ export async function seedDemoUsage(db: DataSource, price: DemoPricer, now = new
       };
       const cost = price(model, tokens, at);
       costMicro += cost;
-      usage.push([
-        randomUUID(), 1, student, feature, variant, 'anthropic', model, failed ? 'error' : 'success', !failed, failed ? 'server_error' : null,
-        tokens.inputTokens, tokens.outputTokens, tokens.cacheReadTokens, tokens.cacheWrite5mTokens, formatUsd(cost),
-        800 + Math.floor(random() * 2500), TAG, at.toISOString(),
-      ]);
+      usage.push({
+        callId: randomUUID(),
+        attempt: 1,
+        studentId: student,
+        feature,
+        referenceId: null,
+        variant,
+        provider: 'anthropic',
+        model,
+        outcome: failed ? 'error' : 'success',
+        errorCode: failed ? 'server_error' : null,
+        tokensInput: tokens.inputTokens,
+        tokensOutput: tokens.outputTokens,
+        cacheReadTokens: tokens.cacheReadTokens,
+        cacheWrite5mTokens: tokens.cacheWrite5mTokens,
+        cacheWrite1hTokens: tokens.cacheWrite1hTokens,
+        costUsd: formatUsd(cost),
+        priceSource: 'listed',
+        latencyMs: 800 + Math.floor(random() * 2500),
+        requestId: TAG,
+        providerRequestId: null,
+        at: at.toISOString(),
+      });
     }
   }
   const shown = progress('demo:usage writing rows', usage.length + requests.length);
-  for (let i = 0; i < usage.length; i += 1000) {
-    shown.update(i);
-    const chunk = usage.slice(i, i + 1000);
-    const cols = 18;
-    await db.query(
-      `INSERT INTO llm_usage_logs (call_id, attempt, student_id, feature, variant, provider, model, outcome, success, error_code,
-         tokens_input, tokens_output, cache_read_tokens, cache_write_tokens, cost_usd, latency_ms, request_id, created_at)
-       VALUES ${chunk.map((_, r) => `(${Array.from({ length: cols }, (_, c) => `$${r * cols + c + 1}`).join(', ')})`).join(', ')}`,
-      chunk.flat(),
-    );
-  }
-  for (let i = 0; i < requests.length; i += 1000) {
-    shown.update(usage.length + i);
-    const chunk = requests.slice(i, i + 1000);
-    await db.query(
-      `INSERT INTO premium_requests (request_id, feature, variant, student_id, source, latency_ms, created_at)
-       VALUES ${chunk.map((_, r) => `(${Array.from({ length: 7 }, (_, c) => `$${r * 7 + c + 1}`).join(', ')})`).join(', ')}`,
-      chunk.flat(),
-    );
-  }
+  await repos.usage.insertMany(usage, (written) => shown.update(written));
+  shown.update(usage.length);
+  await repos.requests.insertMany(requests);
   shown.done();
   return { rows: usage.length, costMicro, students: STUDENTS };
 }

@@ -1,6 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
 import { ApiException } from '../../common/errors/index.js';
 import type { FlagState, PremiumFeature } from '../../flags/index.js';
 import { FeatureFlagsService } from '../../flags/index.js';
@@ -9,10 +7,7 @@ import type { UpdateFlagDto } from './flags.dto.js';
 /** Writes feature flags, each change in the audit log with who and when, in one transaction. */
 @Injectable()
 export class FlagsAdminService {
-  constructor(
-    @InjectDataSource() private readonly db: DataSource,
-    private readonly flags: FeatureFlagsService,
-  ) {}
+  constructor(private readonly flags: FeatureFlagsService) {}
 
   async list(): Promise<FlagState[]> {
     this.flags.invalidate();
@@ -33,22 +28,7 @@ export class FlagsAdminService {
       rollout_percentage: change.rollout_percentage ?? before.rollout_percentage,
       variants: change.variants?.map((v) => ({ name: v.name, weight: v.weight })) ?? before.variants,
     };
-    await this.db.transaction(async (tx) => {
-      await tx.query(
-        `INSERT INTO feature_flags (feature, enabled, rollout_percentage, variants, updated_by, updated_at)
-         VALUES ($1, $2, $3, $4, $5, now())
-         ON CONFLICT (feature) DO UPDATE SET enabled = EXCLUDED.enabled, rollout_percentage = EXCLUDED.rollout_percentage,
-           variants = EXCLUDED.variants, updated_by = EXCLUDED.updated_by, updated_at = now()`,
-        [feature, after.enabled, after.rollout_percentage, JSON.stringify(after.variants), adminId],
-      );
-      await tx.query(`INSERT INTO feature_flag_audit (feature, before, after, changed_by) VALUES ($1, $2, $3, $4)`, [
-        feature,
-        JSON.stringify(before),
-        JSON.stringify(after),
-        adminId,
-      ]);
-    });
-    this.flags.invalidate();
+    await this.flags.save(after, before, adminId);
     return after;
   }
 }

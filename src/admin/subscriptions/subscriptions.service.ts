@@ -2,40 +2,33 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { ApiException } from '../../common/errors/index.js';
-import type { MeResponseDto } from '../../core/index.js';
-import { toMe } from '../../core/index.js';
-import { Student } from '../../core/index.js';
+import type { MeResponseDto, Student } from '../../core/index.js';
+import { StudentsService, toMe } from '../../core/index.js';
+import { SubscriptionAuditRepository, type SubscriptionState } from './subscription-audit.repository.js';
 import type { UpdateSubscriptionDto } from './subscription.dto.js';
-
-type SubscriptionState = { subscription_tier: Student['subscriptionTier']; subscription_expires_at: string | null };
 
 /** Sets a student's subscription; the change and who made it go to subscription_audit in the same transaction. */
 @Injectable()
 export class SubscriptionsService {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    // Only to open the transaction that spans Core's students row and this module's audit log.
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly students: StudentsService,
+    private readonly audit: SubscriptionAuditRepository,
+  ) {}
 
   async update(studentId: string, change: UpdateSubscriptionDto, adminId: string): Promise<MeResponseDto> {
     const expiresAt = checkedExpiry(change);
     return this.db.transaction(async (tx) => {
-      const students = tx.getRepository(Student);
-      const student = await students.findOne({ where: { studentId }, lock: { mode: 'pessimistic_write' } });
-      if (!student) throw ApiException.notFound('The student');
-      const before = stateOf(student);
-      student.subscriptionTier = change.subscription_tier;
-      student.subscriptionExpiresAt = expiresAt;
-      await students.update({ studentId }, { subscriptionTier: student.subscriptionTier, subscriptionExpiresAt: expiresAt });
-      await tx.query(`INSERT INTO subscription_audit (student_id, before, after, changed_by) VALUES ($1, $2, $3, $4)`, [
-        studentId,
-        JSON.stringify(before),
-        JSON.stringify(stateOf(student)),
-        adminId,
-      ]);
-      return toMe(student);
+      const changed = await this.students.changeSubscription(tx, studentId, change.subscription_tier, expiresAt);
+      if (!changed) throw ApiException.notFound('The student');
+      await this.audit.record(tx, { studentId, before: stateOf(changed.before), after: stateOf(changed.after), changedBy: adminId });
+      return toMe(changed.after);
     });
   }
 }
 
-function stateOf(student: Student): SubscriptionState {
+function stateOf(student: Pick<Student, 'subscriptionTier' | 'subscriptionExpiresAt'>): SubscriptionState {
   return { subscription_tier: student.subscriptionTier, subscription_expires_at: student.subscriptionExpiresAt?.toISOString() ?? null };
 }
 

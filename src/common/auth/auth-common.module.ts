@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { Module, type DynamicModule, type ModuleMetadata } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtAuthGuard } from './jwt-auth.guard.js';
 import { UserThrottlerGuard } from '../throttling/throttler.guards.js';
@@ -8,11 +8,18 @@ import { AccessTokenVerifier } from './access-tokens.js';
  * Authentication for every route: the token verifier and the fail-closed global guard, followed by
  * the per-student throttle (it needs to know who is calling; the per-address one runs earlier).
  */
-@Module({
-  providers: [
-    AccessTokenVerifier,
-    { provide: APP_GUARD, useClass: JwtAuthGuard },
-    { provide: APP_GUARD, useClass: UserThrottlerGuard },
-  ],
-})
-export class AuthCommonModule {}
+@Module({})
+export class AuthCommonModule {
+  /** `accounts`: the modules that provide ACCOUNT_DIRECTORY (the app passes Core's). */
+  static forRoot(accounts: { imports: NonNullable<ModuleMetadata['imports']> }): DynamicModule {
+    return {
+      module: AuthCommonModule,
+      imports: accounts.imports,
+      providers: [
+        AccessTokenVerifier,
+        { provide: APP_GUARD, useClass: JwtAuthGuard },
+        { provide: APP_GUARD, useClass: UserThrottlerGuard },
+      ],
+    };
+  }
+}

@@ -1,9 +1,8 @@
-import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { InjectDataSource } from '@nestjs/typeorm';
 import type { FastifyRequest } from 'fastify';
-import type { DataSource } from 'typeorm';
 import { ApiException } from '../errors/api.exception.js';
+import { ACCOUNT_DIRECTORY, type AccountDirectory } from './account-directory.js';
 import { AccessTokenVerifier } from './access-tokens.js';
 import type { AuthenticatedStudent } from './authenticated-student.js';
 import { IS_PUBLIC } from './public.decorator.js';
@@ -27,7 +26,7 @@ export class JwtAuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly tokens: AccessTokenVerifier,
-    @InjectDataSource() private readonly db: DataSource,
+    @Inject(ACCOUNT_DIRECTORY) private readonly directory: AccountDirectory,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -51,11 +50,7 @@ export class JwtAuthGuard implements CanActivate {
   private async roleOf(studentId: string): Promise<AuthenticatedStudent['role'] | null> {
     const cached = this.accounts.get(studentId);
     if (cached && Date.now() - cached.at < ACCOUNT_TTL_MS) return cached.role;
-    const rows = await this.db.query<{ role: AuthenticatedStudent['role'] }[]>(
-      'SELECT role FROM students WHERE student_id = $1',
-      [studentId],
-    );
-    const role = rows[0]?.role ?? null;
+    const role = await this.directory.roleOf(studentId);
     if (this.accounts.size >= MAX_CACHED_ACCOUNTS) this.accounts.clear();
     this.accounts.set(studentId, { at: Date.now(), role });
     return role;

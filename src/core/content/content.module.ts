@@ -2,12 +2,13 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Chapter } from './chapter.entity.js';
 import { ChaptersController } from './chapters.controller.js';
+import { ChaptersRepository } from './chapters.repository.js';
 import { ChaptersService } from './chapters.service.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Chapter])],
   controllers: [ChaptersController],
-  providers: [ChaptersService],
+  providers: [ChaptersRepository, ChaptersService],
   exports: [ChaptersService],
 })
 export class ContentModule {}

@@ -68,6 +68,24 @@ export class QuizResultsRepository {
     return rows[0]?.at ?? null;
   }
 
+  /**
+   * Of these (student, chapter) pairs, those whose student has passed that chapter's quiz, with
+   * when they last did (to the microsecond, as text).
+   */
+  async latestPasses(pairs: { studentId: string; chapterId: string }[]): Promise<{ studentId: string; chapterId: string; passedAt: string }[]> {
+    if (pairs.length === 0) return [];
+    const rows: { student_id: string; chapter_id: string; passed_at: string }[] = await this.db.query(
+      `SELECT p.student_id::text, p.chapter_id,
+              to_char(max(r.completed_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS passed_at
+         FROM unnest($1::uuid[], $2::varchar[]) AS p (student_id, chapter_id)
+         JOIN quizzes q ON q.chapter_id = p.chapter_id
+         JOIN quiz_results r ON r.quiz_id = q.quiz_id AND r.student_id = p.student_id AND r.passed
+        GROUP BY 1, 2`,
+      [pairs.map((p) => p.studentId), pairs.map((p) => p.chapterId)],
+    );
+    return rows.map((r) => ({ studentId: r.student_id, chapterId: r.chapter_id, passedAt: r.passed_at }));
+  }
+
   /** One row per chapter, in course order, with this student's attempts (and their latest, once). */
   attemptsByChapter(studentId: string): Promise<ChapterAttempts[]> {
     return this.db.query(

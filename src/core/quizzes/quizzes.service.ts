@@ -1,13 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
 import { Memo } from '../../common/cache/index.js';
 import { ApiException } from '../../common/errors/index.js';
 import { CONTENT_TTL_MS } from '../content/chapters.service.js';
-import { QuizQuestion } from './quiz-question.entity.js';
+import type { QuizQuestion } from './quiz-question.entity.js';
 import { gradeQuiz, validateAnswers } from './quiz-grading.js';
 import { QuizResultsRepository } from './quiz-results.repository.js';
-import { Quiz } from './quiz.entity.js';
+import type { Quiz } from './quiz.entity.js';
+import { QuizzesRepository } from './quizzes.repository.js';
 import type { QuizDto, QuizSubmissionResultDto } from './quizzes.dto.js';
 
 @Injectable()
@@ -16,7 +15,7 @@ export class QuizzesService {
   private readonly content = new Memo(CONTENT_TTL_MS);
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly quizzes: QuizzesRepository,
     private readonly results: QuizResultsRepository,
   ) {}
 
@@ -68,9 +67,8 @@ export class QuizzesService {
   }
 
   private async loadFromDatabase(quizId: string): Promise<{ quiz: Quiz; questions: QuizQuestion[] }> {
-    const quiz = await this.db.getRepository(Quiz).findOneBy({ quizId });
-    if (!quiz) throw ApiException.notFound(`Quiz ${quizId}`);
-    const questions = await this.db.getRepository(QuizQuestion).find({ where: { quizId }, order: { position: 'ASC' } });
-    return { quiz, questions };
+    const found = await this.quizzes.findWithQuestions(quizId);
+    if (!found) throw ApiException.notFound(`Quiz ${quizId}`);
+    return found;
   }
 }

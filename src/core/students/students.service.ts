@@ -1,55 +1,59 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { QueryFailedError, type Repository } from 'typeorm';
+import type { EntityManager } from 'typeorm';
+import type { AccountDirectory } from '../../common/auth/index.js';
 import { ApiException } from '../../common/errors/index.js';
-import { Student, type StudentRole, type SubscriptionTier } from './student.entity.js';
+import type { Student, StudentRole, SubscriptionTier } from './student.entity.js';
+import { StudentsRepository, type NewStudent } from './students.repository.js';
 
-export type NewStudent = {
-  email: string;
-  passwordHash: string;
-  fullName: string;
-  subscriptionTier?: SubscriptionTier;
-  subscriptionExpiresAt?: Date | null;
-  role?: StudentRole;
+export type SubscriptionChange = {
+  before: Pick<Student, 'subscriptionTier' | 'subscriptionExpiresAt'>;
+  after: Student;
 };
 
-const UNIQUE_VIOLATION = '23505';
-
+/** Students as the rest of the app sees them; the auth guard's account directory too. */
 @Injectable()
-export class StudentsService {
-  constructor(@InjectRepository(Student) private readonly students: Repository<Student>) {}
+export class StudentsService implements AccountDirectory {
+  constructor(private readonly students: StudentsRepository) {}
 
   findById(studentId: string): Promise<Student | null> {
-    return this.students.findOneBy({ studentId });
+    return this.students.findById(studentId);
   }
 
-  /** The subscription alone, read on every premium request: one indexed row, no ORM mapping. */
-  async subscriptionOf(studentId: string): Promise<Pick<Student, 'subscriptionTier' | 'subscriptionExpiresAt'> | null> {
-    const rows: { tier: SubscriptionTier; expires_at: Date | null }[] = await this.students.query(
-      'SELECT subscription_tier AS tier, subscription_expires_at AS expires_at FROM students WHERE student_id = $1',
-      [studentId],
-    );
-    const row = rows[0];
-    return row ? { subscriptionTier: row.tier, subscriptionExpiresAt: row.expires_at } : null;
+  subscriptionOf(studentId: string): Promise<Pick<Student, 'subscriptionTier' | 'subscriptionExpiresAt'> | null> {
+    return this.students.subscriptionOf(studentId);
+  }
+
+  roleOf(studentId: string): Promise<StudentRole | null> {
+    return this.students.roleOf(studentId);
+  }
+
+  /** Full names by student id, for the accounts that still exist. */
+  fullNames(studentIds: string[]): Promise<Map<string, string>> {
+    return this.students.fullNames(studentIds);
   }
 
   /** With the password hash, for sign-in only. */
   findCredentialsByEmail(email: string): Promise<Student | null> {
-    return this.students
-      .createQueryBuilder('s')
-      .addSelect('s.passwordHash')
-      .where('lower(s.email) = lower(:email)', { email })
-      .getOne();
+    return this.students.findCredentialsByEmail(email);
   }
 
   async create(input: NewStudent): Promise<Student> {
-    try {
-      return await this.students.save(this.students.create({ ...input, email: input.email.toLowerCase() }));
-    } catch (error) {
-      if (error instanceof QueryFailedError && (error.driverError as { code?: string }).code === UNIQUE_VIOLATION) {
-        throw new ApiException('CONFLICT', 'An account with this email already exists');
-      }
-      throw error;
-    }
+    const student = await this.students.create(input);
+    if (!student) throw new ApiException('CONFLICT', 'An account with this email already exists');
+    return student;
+  }
+
+  /**
+   * Sets the subscription inside the caller's transaction, the row locked first (so the caller can
+   * record the change in the same transaction); null when there is no such account.
+   */
+  async changeSubscription(tx: EntityManager, studentId: string, tier: SubscriptionTier, expiresAt: Date | null): Promise<SubscriptionChange | null> {
+    const student = await this.students.lockForUpdate(tx, studentId);
+    if (!student) return null;
+    const before = { subscriptionTier: student.subscriptionTier, subscriptionExpiresAt: student.subscriptionExpiresAt };
+    await this.students.setSubscription(tx, studentId, tier, expiresAt);
+    student.subscriptionTier = tier;
+    student.subscriptionExpiresAt = expiresAt;
+    return { before, after: student };
   }
 }

@@ -1,18 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { AppMetrics } from '../../common/metrics/index.js';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
 import { KEY_VALUE_STORE, type KeyValueStore } from '../../common/cache/index.js';
 import { APP_CONFIG } from '../../config/index.js';
 import type { AppConfig } from '../../config/index.js';
 import type { PremiumFeature } from '../../flags/index.js';
 import { periodOf, resetsAt } from './quota-period.js';
+import { QuotaRepository, type SqlExecutor } from './quota.repository.js';
 
 export type QuotaStatus = { feature: PremiumFeature; used: number; limit: number; period: string; resets_at: string };
 
-/** Anything that runs SQL: the data source, or a transaction's query runner or entity manager. */
-export type SqlExecutor = { query<T = unknown>(sql: string, parameters?: unknown[]): Promise<T> };
+export type { SqlExecutor } from './quota.repository.js';
 
 /**
  * A unit held for a request that takes a while (a model call). It counts as used at once, so
@@ -43,7 +41,7 @@ export class QuotaService {
   private readonly logger = new Logger('Quota');
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly quotas: QuotaRepository,
     @Inject(KEY_VALUE_STORE) private readonly store: KeyValueStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Optional() private readonly metrics?: AppMetrics,
@@ -58,25 +56,9 @@ export class QuotaService {
     const period = periodOf(now);
     const limit = this.limitOf(feature);
     const holdId = randomUUID();
-    const rows =
-      limit > 0
-        ? (await this.db.query<{ used: number }[]>(
-            `WITH taken AS (
-               INSERT INTO premium_usage_quotas (student_id, period, feature, used) VALUES ($1, $2, $3, 1)
-               ON CONFLICT (student_id, period, feature)
-               DO UPDATE SET used = premium_usage_quotas.used + 1, updated_at = now()
-               WHERE premium_usage_quotas.used < $4
-               RETURNING used
-             ), held AS (
-               INSERT INTO premium_quota_holds (hold_id, student_id, period, feature, expires_at)
-               SELECT $5, $1, $2, $3, now() + make_interval(secs => $6::int) FROM taken
-             )
-             SELECT used FROM taken`,
-            [studentId, period, feature, limit, holdId, this.config.QUOTA_HOLD_SECONDS],
-          ))
-        : [];
-    if (rows.length === 0) return { granted: false, status: await this.refused(studentId, feature, period, limit, now) };
-    const used = rows[0]!.used;
+    const counter = { studentId, period, feature };
+    const used = limit > 0 ? await this.quotas.takeHeld(counter, limit, holdId, this.config.QUOTA_HOLD_SECONDS) : undefined;
+    if (used === undefined) return { granted: false, status: await this.refused(studentId, feature, period, limit, now) };
     await this.mirror(studentId, feature, period, used, now);
 
     // The hold row is the settlement's record: whichever of these runs first removes it, so a
@@ -84,19 +66,11 @@ export class QuotaService {
     return {
       granted: true,
       status: this.statusOf(feature, used, limit, now),
-      charge: async (tx) => {
-        // The hold expired and was given back while the request ran: it was served, so charge again.
-        await tx.query(
-          `WITH kept AS (DELETE FROM premium_quota_holds WHERE hold_id = $1 RETURNING hold_id)
-           UPDATE premium_usage_quotas SET used = used + 1, updated_at = now()
-            WHERE student_id = $2 AND period = $3 AND feature = $4 AND NOT EXISTS (SELECT 1 FROM kept)`,
-          [holdId, studentId, period, feature],
-        );
-      },
-      refund: (tx) => this.refundHold(tx, holdId),
+      charge: (tx) => this.quotas.charge(tx, holdId, counter),
+      refund: (tx) => this.quotas.refundHold(holdId, tx),
       giveBack: async () => {
         try {
-          const back = await this.refundHold(this.db, holdId);
+          const back = await this.quotas.refundHold(holdId);
           if (back !== undefined) await this.mirror(studentId, feature, period, back, now);
         } catch (error) {
           this.logger.warn({ err: error, feature }, 'Could not give a quota unit back now; its hold gives it back when it expires');
@@ -112,19 +86,9 @@ export class QuotaService {
   async takeWithin(tx: SqlExecutor, studentId: string, feature: PremiumFeature, now = new Date()): Promise<QuotaTakeWithin> {
     const period = periodOf(now);
     const limit = this.limitOf(feature);
-    const rows =
-      limit > 0
-        ? (await tx.query<{ used: number }[]>(
-            `INSERT INTO premium_usage_quotas (student_id, period, feature, used) VALUES ($1, $2, $3, 1)
-             ON CONFLICT (student_id, period, feature)
-             DO UPDATE SET used = premium_usage_quotas.used + 1, updated_at = now()
-             WHERE premium_usage_quotas.used < $4
-             RETURNING used`,
-            [studentId, period, feature, limit],
-          ))
-        : [];
-    if (rows.length === 0) return { granted: false, status: await this.refused(studentId, feature, period, limit, now, tx) };
-    return { granted: true, status: this.statusOf(feature, rows[0]!.used, limit, now) };
+    const used = limit > 0 ? await this.quotas.take(tx, { studentId, period, feature }, limit) : undefined;
+    if (used === undefined) return { granted: false, status: await this.refused(studentId, feature, period, limit, now, tx) };
+    return { granted: true, status: this.statusOf(feature, used, limit, now) };
   }
 
   /** Current use, from the mirror when it has it. */
@@ -142,41 +106,13 @@ export class QuotaService {
    * or a dead process), at most `batch` at a time; returns how many. Safe on every instance at once.
    */
   async releaseExpiredHolds(batch = 1000): Promise<number> {
-    const rows = await this.db.query<{ student_id: string; period: string; feature: PremiumFeature; used: number; n: number }[]>(
-      `WITH gone AS (
-         DELETE FROM premium_quota_holds
-          WHERE hold_id IN (SELECT hold_id FROM premium_quota_holds WHERE expires_at < now()
-                             ORDER BY expires_at LIMIT $1 FOR UPDATE SKIP LOCKED)
-         RETURNING student_id, period, feature
-       ), counts AS (
-         SELECT student_id, period, feature, count(*)::int AS n FROM gone GROUP BY student_id, period, feature
-       ), back AS (
-         UPDATE premium_usage_quotas q SET used = GREATEST(q.used - c.n, 0), updated_at = now()
-           FROM counts c WHERE q.student_id = c.student_id AND q.period = c.period AND q.feature = c.feature
-         RETURNING q.student_id, q.period, q.feature, q.used, c.n
-       )
-       SELECT student_id, period, feature, used, n FROM back`,
-      [batch],
-    );
+    const rows = await this.quotas.releaseExpiredHolds(batch);
     const now = new Date();
     for (const row of rows) {
       // A past month's mirror is not read any more; only the current one is refreshed.
-      if (row.period === periodOf(now)) await this.mirror(row.student_id, row.feature, row.period, row.used, now);
+      if (row.period === periodOf(now)) await this.mirror(row.studentId, row.feature, row.period, row.used, now);
     }
-    return rows.reduce((sum, r) => sum + r.n, 0);
-  }
-
-  private async refundHold(tx: SqlExecutor, holdId: string): Promise<number | undefined> {
-    const rows = await tx.query<{ used: number }[]>(
-      `WITH gone AS (DELETE FROM premium_quota_holds WHERE hold_id = $1 RETURNING student_id, period, feature),
-       back AS (
-         UPDATE premium_usage_quotas q SET used = q.used - 1, updated_at = now()
-           FROM gone WHERE q.student_id = gone.student_id AND q.period = gone.period AND q.feature = gone.feature AND q.used > 0
-         RETURNING q.used)
-       SELECT used FROM back`,
-      [holdId],
-    );
-    return rows[0]?.used;
+    return rows.reduce((sum, r) => sum + r.released, 0);
   }
 
   private async refused(
@@ -185,10 +121,10 @@ export class QuotaService {
     period: string,
     limit: number,
     now: Date,
-    tx: SqlExecutor = this.db,
+    tx?: SqlExecutor,
   ): Promise<QuotaStatus> {
     this.metrics?.quotaRejections.inc({ feature });
-    const used = await this.readFromDatabase(studentId, feature, period, tx);
+    const used = await this.quotas.used({ studentId, period, feature }, tx);
     await this.mirror(studentId, feature, period, used, now);
     return this.statusOf(feature, used, limit, now);
   }
@@ -202,19 +138,10 @@ export class QuotaService {
     const cached = await this.store.get(key(studentId, period, feature));
     let used = cached === null ? Number.NaN : Number(cached);
     if (!Number.isInteger(used)) {
-      used = await this.readFromDatabase(studentId, feature, period);
+      used = await this.quotas.used({ studentId, period, feature });
       await this.mirror(studentId, feature, period, used, now);
     }
     return this.statusOf(feature, used, this.limitOf(feature), now);
-  }
-
-  private async readFromDatabase(studentId: string, feature: PremiumFeature, period: string, tx: SqlExecutor = this.db): Promise<number> {
-    const rows = await tx.query<{ used: number }[]>('SELECT used FROM premium_usage_quotas WHERE student_id = $1 AND period = $2 AND feature = $3', [
-      studentId,
-      period,
-      feature,
-    ]);
-    return rows[0]?.used ?? 0;
   }
 
   private mirror(studentId: string, feature: PremiumFeature, period: string, used: number, now: Date): Promise<void> {

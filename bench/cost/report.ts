@@ -1,0 +1,214 @@
+/** The cost bench's figures: per-student statistics, re-pricing what-ifs, and the printed report. */
+import { formatUsd } from '../../src/common/money/index.js';
+import { computeCost, type TokenUsage } from '../../src/llm/pricing/cost-calculator.js';
+import type { CallRecord, Feature, Result, Tokens } from './result.js';
+import { BUDGET_MICRO, CACHE_TTL_MS, cacheMinimum, FULL_POPULATION, STUDENTS, TARGET_MICRO } from './settings.js';
+import { MINUTE } from './workload.js';
+
+export const dollars = (micro: number) => `$${formatUsd(micro)}`;
+export const int = (n: number) => n.toLocaleString('en-US');
+export const pct = (part: number, whole: number) => (whole === 0 ? 0 : Math.round((1000 * part) / whole) / 10);
+export const pct2 = (part: number, whole: number) => (whole === 0 ? 0 : Math.round((10_000 * part) / whole) / 100);
+/** Nearest-rank percentile of integers. */
+export function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
+}
+/** Exact mean in whole micro-dollars, rounded half-up. */
+export function mean(values: number[]): number {
+  const total = values.reduce((s, v) => s + BigInt(v), 0n);
+  const n = BigInt(Math.max(1, values.length));
+  return Number((total * 2n + n) / (2n * n));
+}
+export const scale = (micro: number) => Math.round((micro * FULL_POPULATION) / STUDENTS);
+
+export function priceLog(
+  log: CallRecord[],
+  model: (c: CallRecord) => string,
+  usage: (c: CallRecord) => TokenUsage,
+  batch: (c: CallRecord) => boolean = () => false,
+): number[] {
+  const perStudent = new Map<number, number>();
+  for (const c of log) {
+    const micro = computeCost(model(c), usage(c), { at: new Date(c.at), batch: batch(c) }).microUsd;
+    perStudent.set(c.student, (perStudent.get(c.student) ?? 0) + micro);
+  }
+  return [...perStudent.values()];
+}
+
+/**
+ * The prompt cache as if every prefix reached the model's minimum (padded with useful text up to
+ * it): per call, a read when the same prefix was used within the TTL (a hit refreshes it), else a
+ * write at that TTL's rate; the rest of the prompt stays plain input.
+ */
+export function cacheIfPadded(log: CallRecord[], feature: Feature | null, ttl: '5m' | '1h' = '5m'): { calls: CallRecord[]; reads: number; total: number } {
+  const ttlMs = ttl === '1h' ? 60 * MINUTE : CACHE_TTL_MS;
+  const lastUse = new Map<number, number>();
+  let reads = 0;
+  let total = 0;
+  const calls = log.map((c) => {
+    if (feature !== null && c.feature !== feature) return c;
+    total++;
+    const padded = Math.max(c.prefixTokens, cacheMinimum(c.model));
+    const read = (lastUse.get(c.prefixKey) ?? -Infinity) > c.at - ttlMs;
+    lastUse.set(c.prefixKey, c.at);
+    if (read) reads++;
+    const plain = c.usage.inputTokens + c.usage.cacheReadTokens + c.usage.cacheWrite5mTokens + c.usage.cacheWrite1hTokens - c.prefixTokens;
+    return {
+      ...c,
+      usage: {
+        ...c.usage,
+        inputTokens: plain,
+        cacheReadTokens: read ? padded : 0,
+        cacheWrite5mTokens: read || ttl === '1h' ? 0 : padded,
+        cacheWrite1hTokens: read || ttl === '5m' ? 0 : padded,
+      },
+    };
+  });
+  return { calls, reads, total };
+}
+
+export function summary(r: Result) {
+  const perStudent = r.perStudent;
+  const requestsOf = (f: Feature) => Object.values(r.requests[f]).reduce((s, n) => s + n, 0);
+  const all = (['adaptive_paths', 'assessments'] as const).reduce((acc, f) => {
+    const s = r.requests[f];
+    return { total: acc.total + requestsOf(f), cache: acc.cache + s.cache, rules: acc.rules + s.rules + s.fallback, model: acc.model + s.llm, refused: acc.refused + s.rejected };
+  }, { total: 0, cache: 0, rules: 0, model: 0, refused: 0 });
+  const tokens = (['input', 'cacheWrite5m', 'cacheWrite1h', 'cacheRead', 'output', 'thinking'] as const).reduce(
+    (acc, k) => ({ ...acc, [k]: r.tokens.adaptive_paths[k] + r.tokens.assessments[k] }),
+    {} as Tokens,
+  );
+  return {
+    mean: mean(perStudent),
+    p50: percentile(perStudent, 50),
+    p95: percentile(perStudent, 95),
+    max: percentile(perStudent, 100),
+    paths: mean(r.perStudentFeature.adaptive_paths),
+    assessments: mean(r.perStudentFeature.assessments),
+    overBudget: perStudent.filter((m) => m > BUDGET_MICRO).length,
+    overTarget: perStudent.filter((m) => m > TARGET_MICRO).length,
+    requests: all,
+    tokens,
+    calls: r.calls.adaptive_paths.total + r.calls.assessments.total,
+  };
+}
+
+export function printScenario(label: string, r: Result): ReturnType<typeof summary> {
+  const s = summary(r);
+  const f = (feature: Feature) => r.requests[feature];
+  console.log(`\n${label} ${r.title}`);
+  console.log(
+    `  models: adaptive_paths=${r.models.adaptive_paths}, assessments=${r.models.assessments}; effort ${r.effort}; ` +
+      `response cache ${r.responseCache ? 'on (24 h, until the next quiz)' : 'off'}; prompt caching ${Number.isFinite(r.promptCacheMinimum.assessments) ? `on (cache_control; cached from ${int(r.promptCacheMinimum.assessments)} tokens)` : 'off'}`,
+  );
+  console.log(`  $ per student-month: mean ${dollars(s.mean)}  p50 ${dollars(s.p50)}  p95 ${dollars(s.p95)}  max ${dollars(s.max)}`);
+  console.log(`    of which adaptive paths ${dollars(s.paths)}, assessments ${dollars(s.assessments)} (means)`);
+  console.log(
+    `  premium requests ${int(s.requests.total)}: cache ${pct2(s.requests.cache, s.requests.total)}%, rules ${pct2(s.requests.rules, s.requests.total)}% ` +
+      `(fallbacks after a model failure: ${int(f('adaptive_paths').fallback + f('assessments').fallback)}), model ${pct2(s.requests.model, s.requests.total)}%, ` +
+      `refused (quota) ${int(r.quotaRefused)}`,
+  );
+  console.log(
+    `    adaptive paths ${int(Object.values(f('adaptive_paths')).reduce((a, b) => a + b, 0))}: cache ${int(f('adaptive_paths').cache)}, model ${int(f('adaptive_paths').llm)}, ` +
+      `rules ${int(f('adaptive_paths').rules + f('adaptive_paths').fallback)} | assessments ${int(Object.values(f('assessments')).reduce((a, b) => a + b, 0))}: ` +
+      `model ${int(f('assessments').llm)}, rules ${int(f('assessments').rules + f('assessments').fallback)}`,
+  );
+  const c = r.calls;
+  console.log(
+    `  LLM calls ${int(s.calls)} (adaptive paths ${int(c.adaptive_paths.total)}, assessments ${int(c.assessments.total)}); ` +
+      `answers cut off at max_tokens ${int(c.adaptive_paths.truncated + c.assessments.truncated)}, other bad answers ${int(c.adaptive_paths.badOutput + c.assessments.badOutput - c.adaptive_paths.truncated - c.assessments.truncated)}, ` +
+      `grades failing the app's checks (regraded) ${int(c.assessments.total - c.assessments.badOutput - c.assessments.otherErrors - f('assessments').llm)}`,
+  );
+  const t = s.tokens;
+  console.log(
+    `  tokens: input ${int(t.input)}, cache write ${int(t.cacheWrite5m + t.cacheWrite1h)}, cache read ${int(t.cacheRead)}, ` +
+      `output ${int(t.output)} (thinking ${int(t.thinking)}, answer text ${int(t.output - t.thinking)})`,
+  );
+  console.log(
+    `    prompt make-up: structured-output schema ${int(r.composition.schema)}, system prefix ${int(r.composition.system)}, per-call input ${int(r.composition.perCall)}; ` +
+      `per call: ${int(Math.round((t.input + t.cacheRead + t.cacheWrite5m) / Math.max(1, s.calls)))} in, ${int(Math.round(t.output / Math.max(1, s.calls)))} out`,
+  );
+  console.log(`  prompt cache: calls reading ${int(r.cacheCalls.read)}, writing ${int(r.cacheCalls.write)}, neither ${int(r.cacheCalls.neither)}`);
+  console.log(
+    `  checks: usage = tokenizer count of the request ${r.usageMismatches === 0 ? 'yes' : `NO (${r.usageMismatches})`}; ` +
+      `cost at the simulated date = cost the gateway logged ${r.pricingMismatches === 0 ? 'yes' : `NO (${r.pricingMismatches})`}; ran in ${r.seconds.toFixed(1)} s`,
+  );
+  return s;
+}
+
+/** (a)'s exact calls re-priced; token counts unchanged (the model's own verbosity is not modelled). Printed, and returned for the JSON line. */
+export function printWhatIfs(a: Result, sonnetMin: number) {
+  const haikuAll = priceLog(a.log, () => 'claude-haiku-5-5', (c) => c.usage);
+  const sonnetGrading = priceLog(a.log, (c) => (c.feature === 'assessments' ? 'claude-sonnet-5-5' : c.model), (c) => c.usage);
+  const padded = cacheIfPadded(a.log, null);
+  const paddedPrice = priceLog(padded.calls, (c) => c.model, (c) => c.usage);
+  const paddedGrading = cacheIfPadded(a.log, 'assessments');
+  const paddedPaths = cacheIfPadded(a.log, 'adaptive_paths');
+  const padded1h = cacheIfPadded(a.log, null, '1h');
+  const padded1hPrice = priceLog(padded1h.calls, (c) => c.model, (c) => c.usage);
+  const padded1hGrading = cacheIfPadded(a.log, 'assessments', '1h');
+  const padded1hPaths = cacheIfPadded(a.log, 'adaptive_paths', '1h');
+  const noReasoning = priceLog(a.log, (c) => c.model, (c) => ({ ...c.usage, outputTokens: c.usage.outputTokens - c.reasoningTokens }));
+  const batchGrading = priceLog(a.log, (c) => c.model, (c) => c.usage, (c) => c.feature === 'assessments');
+  const haikuBatchGrading = priceLog(a.log, () => 'claude-haiku-5-5', (c) => c.usage, (c) => c.feature === 'assessments');
+  const reasoningTokens = a.log.reduce((sum, c) => sum + c.reasoningTokens, 0);
+  const whatIf = {
+    haiku_all: mean(haikuAll),
+    sonnet_assessments: mean(sonnetGrading),
+    padded_prefix: mean(paddedPrice),
+    padded_read_share_assessments: pct(paddedGrading.reads, paddedGrading.total),
+    padded_read_share_paths: pct(paddedPaths.reads, paddedPaths.total),
+    padded_1h: mean(padded1hPrice),
+    padded_1h_read_share_assessments: pct(padded1hGrading.reads, padded1hGrading.total),
+    padded_1h_read_share_paths: pct(padded1hPaths.reads, padded1hPaths.total),
+    no_path_reasoning: mean(noReasoning),
+    path_reasoning_tokens: reasoningTokens,
+    batch_assessments: mean(batchGrading),
+    haiku_all_batch_assessments: mean(haikuBatchGrading),
+  };
+  console.log('\nWhat-ifs on (a), re-priced from its exact token counts (not re-simulated; output length assumed unchanged)');
+  console.log(`  claude-haiku-5-5 for both features:        mean ${dollars(whatIf.haiku_all)} per student-month`);
+  console.log(`  claude-sonnet-5-5 grading too (paths' model): mean ${dollars(whatIf.sonnet_assessments)}`);
+  console.log(
+    `  cached prefixes padded to ${int(sonnetMin)} tokens (e.g. graded examples): mean ${dollars(whatIf.padded_prefix)}; ` +
+      `5-min cache reads would be ${whatIf.padded_read_share_assessments}% of grading calls, ${whatIf.padded_read_share_paths}% of path calls`,
+  );
+  console.log(
+    `  the same with the 1-hour TTL (cache_control ttl "1h", writes at 2x input): mean ${dollars(whatIf.padded_1h)}; ` +
+      `reads ${whatIf.padded_1h_read_share_assessments}% of grading calls, ${whatIf.padded_1h_read_share_paths}% of path calls`,
+  );
+  console.log(
+    `  no "reasoning" asked of the path model when include_reasoning is false (${int(reasoningTokens)} output tokens): mean ${dollars(whatIf.no_path_reasoning)}`,
+  );
+  console.log(`  grading through the Message Batches API (50% off; feedback in minutes to hours): mean ${dollars(whatIf.batch_assessments)}`);
+  console.log(`  claude-haiku-5-5 for both, grading batched:  mean ${dollars(whatIf.haiku_all_batch_assessments)}`);
+  return whatIf;
+}
+
+/** One configuration's figures for the JSON line. */
+export function figures(r: Result, s: ReturnType<typeof summary>) {
+  return {
+    models: r.models,
+    effort: r.effort,
+    response_cache: r.responseCache,
+    prompt_cache_min_tokens: Number.isFinite(r.promptCacheMinimum.assessments) ? r.promptCacheMinimum : null,
+    micro_usd_per_student_month: { mean: s.mean, p50: s.p50, p95: s.p95, max: s.max, adaptive_paths_mean: s.paths, assessments_mean: s.assessments },
+    micro_usd_total_for_1000_students: scale(r.totalMicro),
+    premium_requests: s.requests,
+    request_share_percent: {
+      cache: pct2(s.requests.cache, s.requests.total),
+      rules: pct2(s.requests.rules, s.requests.total),
+      model: pct2(s.requests.model, s.requests.total),
+    },
+    requests_by_feature: r.requests,
+    llm_calls: { total: s.calls, by_feature: r.calls },
+    tokens: s.tokens,
+    tokens_by_feature: r.tokens,
+    prompt_make_up: r.composition,
+    prompt_cache_calls: r.cacheCalls,
+    students_over_budget: s.overBudget,
+    students_over_target: s.overTarget,
+    checks: { usage_mismatches: r.usageMismatches, pricing_mismatches: r.pricingMismatches },
+  };
+}

@@ -1,9 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import { defaultVariant, FEATURES, PREMIUM_FEATURES, type PremiumFeature } from '../common/features/index.js';
 import { APP_CONFIG } from '../config/index.js';
 import type { AppConfig } from '../config/index.js';
-import { decide, DEFAULT_VARIANT, PREMIUM_FEATURES, type FlagDecision, type FlagState, type PremiumFeature, type Variant } from './feature-flags.js';
+import { decide, type FlagDecision, type FlagState, type Variant } from './feature-flags.js';
 
 /** How long an instance trusts its copy of the flags table: changes reach every instance within this. */
 const REFRESH_MS = 5000;
@@ -46,7 +47,7 @@ export class FeatureFlagsService {
   }
 
   private defaultFor(feature: PremiumFeature): FlagState {
-    const enabled = feature === 'adaptive_paths' ? this.config.ENABLE_ADAPTIVE_PATHS : this.config.ENABLE_LLM_ASSESSMENTS;
-    return { feature, enabled, rollout_percentage: 100, variants: [{ name: DEFAULT_VARIANT[feature], weight: 100 }] };
+    const enabled = this.config[FEATURES[feature].flag.env];
+    return { feature, enabled, rollout_percentage: 100, variants: [{ name: defaultVariant(feature), weight: 100 }] };
   }
 }

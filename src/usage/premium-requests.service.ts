@@ -1,9 +1,10 @@
 import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import type { PremiumFeature } from '../common/features/index.js';
 
 export type PremiumRequestRecord = {
-  feature: 'adaptive_paths' | 'assessments';
+  feature: PremiumFeature;
   variant: string;
   studentId: string | null;
   source: 'llm' | 'rules' | 'cache' | 'fallback' | 'rejected';

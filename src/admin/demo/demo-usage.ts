@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { FEATURES } from '../../common/features/index.js';
 import { formatUsd } from '../../common/money/index.js';
 import { hashPassword } from '../../core/index.js';
 import { mulberry32 } from '../../common/random/index.js';
@@ -48,14 +49,14 @@ export async function seedDemoUsage(db: DataSource, price: DemoPricer, now = new
       // A few heavy users: the first two students make a third of the calls.
       const student = random() < 0.33 ? students[Math.floor(random() * 2)]! : students[Math.floor(random() * STUDENTS)]!;
       const assessment = random() < 0.6;
-      const feature = assessment ? 'assessments' : 'adaptive_paths';
+      const feature = assessment ? FEATURES.assessments.name : FEATURES.adaptive_paths.name;
       const variant = assessment ? 'llm' : random() < 0.5 ? 'adaptive' : 'static';
       const model = assessment && random() < 0.5 ? 'claude-haiku-5-5' : 'claude-sonnet-5-5';
       const at = new Date(day.getTime() + Math.floor(random() * 86_400_000));
       if (at > now) continue;
       const cached = !assessment && random() < 0.4;
       const served = cached ? 'cache' : variant === 'static' ? 'rules' : 'llm';
-      requests.push([randomUUID(), assessment ? 'assessments' : 'adaptive_paths', variant, student, served, cached ? 3 : 900 + Math.floor(random() * 2000), at.toISOString()]);
+      requests.push([randomUUID(), feature, variant, student, served, cached ? 3 : 900 + Math.floor(random() * 2000), at.toISOString()]);
       if (served !== 'llm') continue;
       const failed = random() < 0.03;
       const tokens = {

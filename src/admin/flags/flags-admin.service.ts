@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { ApiException } from '../../common/errors/index.js';
-import type { FlagState, PremiumFeature } from '../../flags/index.js';
+import type { PremiumFeature } from '../../common/features/index.js';
+import type { FlagState } from '../../flags/index.js';
 import { FeatureFlagsService } from '../../flags/index.js';
 import type { UpdateFlagDto } from './flags.dto.js';
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import { FEATURES } from '../../common/features/index.js';
 import { divideMicro, microToUsd, sqlSumMicroUsd } from '../../common/money/index.js';
 import { PremiumRequestsService } from '../../usage/index.js';
 import type { FeatureMetricsDto } from './metrics.dto.js';
@@ -42,14 +43,14 @@ export class MetricsReportService {
         [from, to],
       ),
       this.db.query<Row[]>(
-        `SELECT 'adaptive_paths' AS feature, p.variant, count(*)::int AS paths,
+        `SELECT $3::text AS feature, p.variant, count(*)::int AS paths,
                 count(*) FILTER (WHERE EXISTS (
                   SELECT 1 FROM quiz_results r JOIN quizzes q ON q.quiz_id = r.quiz_id
                    WHERE r.student_id = p.student_id AND r.passed AND r.completed_at > p.generated_at
                      AND q.chapter_id = p.recommendations -> 0 ->> 'chapter_id'))::int AS completed
            FROM adaptive_paths p WHERE p.generated_at >= $1 AND p.generated_at < $2
           GROUP BY 1, 2`,
-        [from, to],
+        [from, to, FEATURES.adaptive_paths.name],
       ),
     ]);
     const keys = new Set([...requests, ...calls, ...completion].map((r) => `${String(r.feature)}|${String(r.variant)}`));

@@ -4,9 +4,9 @@ import { AppMetrics } from '../../common/metrics/index.js';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { KEY_VALUE_STORE, type KeyValueStore } from '../../common/cache/index.js';
+import { FEATURES, type PremiumFeature } from '../../common/features/index.js';
 import { APP_CONFIG } from '../../config/index.js';
 import type { AppConfig } from '../../config/index.js';
-import type { PremiumFeature } from '../../flags/index.js';
 import { periodOf, resetsAt } from './quota-period.js';
 
 export type QuotaStatus = { feature: PremiumFeature; used: number; limit: number; period: string; resets_at: string };
@@ -50,7 +50,7 @@ export class QuotaService {
   ) {}
 
   limitOf(feature: PremiumFeature): number {
-    return feature === 'adaptive_paths' ? this.config.PREMIUM_ADAPTIVE_PATHS_LIMIT : this.config.PREMIUM_ASSESSMENTS_LIMIT;
+    return this.config[FEATURES[feature].quota.env];
   }
 
   /** Holds one unit if any is left (committed at once); the request then charges or refunds it. */

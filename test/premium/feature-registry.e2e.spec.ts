@@ -30,9 +30,12 @@ type TestApp = Awaited<ReturnType<typeof startTestApp>>;
 // Typed as strings: the extra feature exists at run time only.
 const features = PREMIUM_FEATURES as readonly string[];
 const extra = EXTRA.name as never;
+/** The real features, then the extra one. */
+const ALL = [...Object.keys(real.FEATURES), 'trial_runs'];
 
 it('the registry seen by the code has the extra feature after the real ones', () => {
-  expect(features).toEqual(['adaptive_paths', 'assessments', 'trial_runs']);
+  expect(features).toEqual(ALL);
+  expect(ALL.length).toBeGreaterThan(2);
 });
 
 describe('configuration', () => {
@@ -53,10 +56,10 @@ describe('configuration', () => {
     expect(modelFor(extra, {})).toBe('claude-haiku-5-5');
     expect(modelFor(extra, { LLM_MODEL: 'local' })).toBe('local');
     expect(modelFor(extra, { LLM_MODEL: 'local', LLM_MODEL_TRIAL: 'own' } as never)).toBe('own');
-    expect(missingModelProblem({ LLM_MODEL_ADAPTIVE_PATH: 'a', LLM_MODEL_ASSESSMENT: 'b' })).toBe(
-      'Invalid configuration: LLM_BASE_URL is set but no model is named for trial_runs; ' +
-        'set LLM_MODEL (or LLM_MODEL_ADAPTIVE_PATH and LLM_MODEL_ASSESSMENT and LLM_MODEL_TRIAL) to a model the server serves',
-    );
+    const realModels = Object.fromEntries(Object.values(real.FEATURES).map((f) => [f.model.env, 'named']));
+    const problem = missingModelProblem(realModels);
+    expect(problem).toContain('no model is named for trial_runs; set LLM_MODEL (or LLM_MODEL_ADAPTIVE_PATH and ');
+    expect(problem).toContain(' and LLM_MODEL_TRIAL) to a model the server serves');
   });
 });
 
@@ -75,33 +78,31 @@ describe('the app', () => {
   it('documents every feature: the quota object, the error enums, the flag route', async () => {
     const doc = (await t.http.get('/docs/json').expect(200)).body;
     const schemas = doc.components.schemas;
-    expect(Object.keys(schemas.QuotaFeaturesDto.properties)).toEqual(['adaptive_paths', 'assessments', 'trial_runs']);
-    expect(schemas.QuotaFeaturesDto.required).toEqual(['adaptive_paths', 'assessments', 'trial_runs']);
-    expect(schemas.FeatureDisabledError.properties.feature.enum).toEqual(['adaptive_paths', 'assessments', 'trial_runs']);
-    expect(schemas.RateLimitExceededError.properties.quota.properties.feature.enum).toEqual(['adaptive_paths', 'assessments', 'trial_runs']);
-    expect(schemas.FlagDto.properties.feature.enum).toEqual(['adaptive_paths', 'assessments', 'trial_runs']);
+    expect(Object.keys(schemas.QuotaFeaturesDto.properties)).toEqual(ALL);
+    expect(schemas.QuotaFeaturesDto.properties.trial_runs).toEqual({ $ref: '#/components/schemas/FeatureQuotaDto' });
+    expect(schemas.QuotaFeaturesDto.required).toEqual(ALL);
+    expect(schemas.FeatureDisabledError.properties.feature.enum).toEqual(ALL);
+    expect(schemas.RateLimitExceededError.properties.quota.properties.feature.enum).toEqual(ALL);
+    expect(schemas.FlagDto.properties.feature.enum).toEqual(ALL);
     const param = doc.paths['/api/v2/admin/flags/{feature}'].put.parameters.find((p: { name: string }) => p.name === 'feature');
-    expect(param.schema.enum).toEqual(['adaptive_paths', 'assessments', 'trial_runs']);
+    expect(param.schema.enum).toEqual(ALL);
   });
 
   it('reports the quota of every feature, with the configured limit', async () => {
     const res = await t.http.get('/api/v2/usage/quota').set('authorization', premium).expect(200);
-    expect(res.body.features).toEqual({
-      adaptive_paths: { used: 0, limit: 10 },
-      assessments: { used: 0, limit: 20 },
-      trial_runs: { used: 0, limit: 4 },
-    });
+    expect(Object.keys(res.body.features)).toEqual(ALL);
+    expect(res.body.features).toMatchObject({ adaptive_paths: { used: 0, limit: 10 }, assessments: { used: 0, limit: 20 }, trial_runs: { used: 0, limit: 4 } });
   });
 
   it('has a flag for every feature, from its ENABLE_ setting and the registry\'s default variant, and lets an admin set it', async () => {
     const list = await t.http.get('/api/v2/admin/flags').set('authorization', admin).expect(200);
-    expect(list.body.flags.map((f: { feature: string }) => f.feature)).toEqual(['adaptive_paths', 'assessments', 'trial_runs']);
-    expect(list.body.flags[2]).toEqual({ feature: 'trial_runs', enabled: true, rollout_percentage: 100, variants: [{ name: 'draft', weight: 100 }] });
+    expect(list.body.flags.map((f: { feature: string }) => f.feature)).toEqual(ALL);
+    expect(list.body.flags.at(-1)).toEqual({ feature: 'trial_runs', enabled: true, rollout_percentage: 100, variants: [{ name: 'draft', weight: 100 }] });
     expect(list.body.flags[0]).toMatchObject({ feature: 'adaptive_paths', enabled: false });
     const put = await t.http.put('/api/v2/admin/flags/trial_runs').set('authorization', admin).send({ enabled: false }).expect(200);
     expect(put.body).toMatchObject({ feature: 'trial_runs', enabled: false });
     const unknown = await t.http.put('/api/v2/admin/flags/not_a_feature').set('authorization', admin).send({ enabled: true }).expect(400);
-    expect(unknown.body.error.details).toEqual([{ field: 'feature', issue: 'must be one of adaptive_paths, assessments, trial_runs' }]);
+    expect(unknown.body.error.details).toEqual([{ field: 'feature', issue: `must be one of ${ALL.join(', ')}` }]);
   });
 
   it('counts phase 2 as enabled when any feature is on', async () => {
@@ -110,7 +111,7 @@ describe('the app', () => {
 
   it('exports a quota-rejection series for every feature from boot', async () => {
     const res = await t.http.get('/metrics').set('authorization', 'Bearer scrape-me').expect(200);
-    for (const feature of ['adaptive_paths', 'assessments', 'trial_runs']) {
+    for (const feature of ALL) {
       expect(res.text).toContain(`premium_quota_rejections_total{feature="${feature}"} 0`);
     }
   });

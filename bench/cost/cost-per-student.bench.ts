@@ -334,7 +334,9 @@ async function runScenario(
 
   const requests = {
     record(entry: PremiumRequestRecord): void {
-      result.requests[entry.feature][entry.source]++;
+      // The simulation drives two of the premium features; any other would have no counters here.
+      const sources = (result.requests as Partial<Record<string, Sources>>)[entry.feature];
+      if (sources) sources[entry.source]++;
     },
   } as unknown as PremiumRequestsService;
 

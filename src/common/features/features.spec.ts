@@ -7,19 +7,15 @@ describe('the premium feature registry', () => {
     expect(LLM_FEATURES).toEqual(PREMIUM_FEATURES);
   });
 
-  it('keeps the settings and defaults the features had before the registry', () => {
-    expect(FEATURES.adaptive_paths).toEqual({
-      name: 'adaptive_paths',
-      quota: { env: 'PREMIUM_ADAPTIVE_PATHS_LIMIT', default: 10 },
-      model: { env: 'LLM_MODEL_ADAPTIVE_PATH', default: 'claude-sonnet-5-5' },
-      flag: { env: 'ENABLE_ADAPTIVE_PATHS', enabled: true, variants: ['adaptive', 'static'] },
-      output: 'per_student',
-    });
-    expect(FEATURES.assessments).toEqual({
-      name: 'assessments',
-      quota: { env: 'PREMIUM_ASSESSMENTS_LIMIT', default: 20 },
-      model: { env: 'LLM_MODEL_ASSESSMENT', default: 'claude-haiku-5-5' },
-      flag: { env: 'ENABLE_LLM_ASSESSMENTS', enabled: true, variants: ['llm', 'rules'] },
+  it.each([
+    ['adaptive_paths', 'PREMIUM_ADAPTIVE_PATHS_LIMIT', 10, 'LLM_MODEL_ADAPTIVE_PATH', 'claude-sonnet-5-5', 'ENABLE_ADAPTIVE_PATHS', ['adaptive', 'static']],
+    ['assessments', 'PREMIUM_ASSESSMENTS_LIMIT', 20, 'LLM_MODEL_ASSESSMENT', 'claude-haiku-5-5', 'ENABLE_LLM_ASSESSMENTS', ['llm', 'rules']],
+  ] as const)('keeps the settings and defaults %s had before the registry', (name, quota, limit, model, defaultModel, flag, variants) => {
+    expect(FEATURES[name]).toEqual({
+      name,
+      quota: { env: quota, default: limit },
+      model: { env: model, default: defaultModel },
+      flag: { env: flag, enabled: true, variants },
       output: 'per_student',
     });
   });

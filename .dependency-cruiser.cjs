@@ -9,8 +9,8 @@
 const ALLOWED = {
   core: ['common', 'config'],
   llm: ['usage', 'common', 'config'],
-  // core: llm_usage_logs references students (the Student entity); flags: the premium feature names.
-  usage: ['core', 'flags', 'common', 'config'],
+  // core: llm_usage_logs references students (the Student entity).
+  usage: ['core', 'common', 'config'],
   premium: ['core', 'llm', 'usage', 'flags', 'common', 'config'],
   admin: ['usage', 'core', 'flags', 'common', 'config'],
   mcp: ['core', 'premium', 'common', 'config'],
@@ -21,8 +21,9 @@ const ALLOWED = {
   // the demo accounts, with Core's password policy; premium: the assessment questions).
   database: ['core', 'premium', 'common', 'config'],
   common: ['config'],
-  // config imports nothing but the pure money kernel (it parses dollar settings into micro-dollars).
-  config: ['common/money'],
+  // config imports nothing but pure kernels: money (dollar settings into micro-dollars) and the
+  // feature registry (each premium feature's settings).
+  config: ['common/money', 'common/features'],
 };
 
 const MODULES = Object.keys(ALLOWED);
@@ -81,6 +82,13 @@ module.exports = {
       severity: 'error',
       from: { path: `${SRC}common/money/` },
       to: { path: SRC, pathNot: `${SRC}common/money/` },
+    },
+    {
+      name: 'features-is-pure',
+      comment: 'common/features (the premium feature registry) imports nothing from src (config and every module depend on it).',
+      severity: 'error',
+      from: { path: `${SRC}common/features/` },
+      to: { path: SRC, pathNot: `${SRC}common/features/` },
     },
     {
       name: 'core-no-llm-sdk',

@@ -14,7 +14,7 @@ import type { AdaptivePathsRepository } from '../../src/premium/adaptive/adaptiv
 import type { PremiumRequestRecord, PremiumRequestsService } from '../../src/usage/premium-requests.service.js';
 import type { QuotaService } from '../../src/usage/quota/quota.service.js';
 import type { UsageEntry, UsageLogService } from '../../src/usage/usage-log.service.js';
-import type { Feature, Result } from './result.js';
+import type { Feature, Result, Sources } from './result.js';
 import { countTokens } from './tokens.js';
 
 export type CatalogEntry = { chapter_id: string; title: string; order: number; prerequisites: string[] };
@@ -120,7 +120,9 @@ export function usageLog(result: Result, studentIndex: Map<string, number>, call
 export function premiumRequests(result: Result): PremiumRequestsService {
   return {
     record(entry: PremiumRequestRecord): void {
-      result.requests[entry.feature][entry.source]++;
+      // The simulation drives two of the premium features; any other would have no counters here.
+      const sources = (result.requests as Partial<Record<string, Sources>>)[entry.feature];
+      if (sources) sources[entry.source]++;
     },
   } as unknown as PremiumRequestsService;
 }

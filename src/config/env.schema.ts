@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FEATURES, PREMIUM_FEATURES, type FeatureDefinition } from '../common/features/index.js';
 import { parseUsd } from '../common/money/index.js';
 
 const bool = (fallback: boolean) =>
@@ -113,6 +114,11 @@ const trustProxy = z
     return /^\d+$/.test(v) ? Number(v) : v;
   });
 
+/** One setting per premium feature, named and defaulted by the feature registry. */
+function perFeature<K extends string, S extends z.ZodType>(setting: (feature: FeatureDefinition) => readonly [K, S]): Record<K, S> {
+  return Object.fromEntries(PREMIUM_FEATURES.map((name) => setting(FEATURES[name]))) as Record<K, S>;
+}
+
 /**
  * Every environment variable the application reads, with its default.
  * `.env.example` documents the same list; keep the two in step.
@@ -160,8 +166,7 @@ export const envSchema = z.object({
   LLM_API_KEY: optionalString,
   LLM_MODEL: optionalString,
   LLM_MAX_TOKENS_PARAM: z.enum(['max_completion_tokens', 'max_tokens']).default('max_completion_tokens'),
-  LLM_MODEL_ADAPTIVE_PATH: optionalString,
-  LLM_MODEL_ASSESSMENT: optionalString,
+  ...perFeature((f) => [f.model.env, optionalString]),
   LLM_EFFORT: z.enum(['low', 'medium', 'high']).default('low'),
   LLM_MAX_CONCURRENCY: int(8, 1, 1000),
   LLM_MAX_QUEUE: int(50, 0, 100_000),
@@ -189,8 +194,7 @@ export const envSchema = z.object({
   METRICS_TOKEN: optionalString,
 
   UPGRADE_URL: z.string().trim().min(1).default('/upgrade'),
-  PREMIUM_ADAPTIVE_PATHS_LIMIT: int(10, 0, 100_000),
-  PREMIUM_ASSESSMENTS_LIMIT: int(20, 0, 100_000),
+  ...perFeature((f) => [f.quota.env, int(f.quota.default, 0, 100_000)]),
   QUOTA_HOLD_SECONDS: int(60, 2, 3600),
   ASSESSMENT_MAX_CHARS: int(5000, 100, 100_000),
   GRADING_IN_API: bool(true),
@@ -198,8 +202,7 @@ export const envSchema = z.object({
   GRADING_JOB_TIMEOUT_SECONDS: int(120, 1, 3600),
   QUEUE_MAINTENANCE_SECONDS: int(30, 1, 3600),
 
-  ENABLE_ADAPTIVE_PATHS: bool(true),
-  ENABLE_LLM_ASSESSMENTS: bool(true),
+  ...perFeature((f) => [f.flag.env, bool(f.flag.enabled)]),
   ENABLE_PHASE2_CACHING: bool(true),
 
   SMTP_URL: url(['smtp:', 'smtps:']),

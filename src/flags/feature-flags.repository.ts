@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { PREMIUM_FEATURES, type FlagState } from './feature-flags.js';
+import { PREMIUM_FEATURES } from '../common/features/index.js';
+import type { FlagState } from './feature-flags.js';
 
 /** The feature_flags table (the run-time overrides of the ENABLE_* defaults) and its audit log, feature_flag_audit. */
 @Injectable()

@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { defaultVariant, FEATURES, PREMIUM_FEATURES, type PremiumFeature } from '../common/features/index.js';
 import { APP_CONFIG } from '../config/index.js';
 import type { AppConfig } from '../config/index.js';
-import { decide, DEFAULT_VARIANT, PREMIUM_FEATURES, type FlagDecision, type FlagState, type PremiumFeature } from './feature-flags.js';
+import { decide, type FlagDecision, type FlagState} from './feature-flags.js';
 import { FeatureFlagsRepository } from './feature-flags.repository.js';
 
 /** How long an instance trusts its copy of the flags table: changes reach every instance within this. */
@@ -48,7 +49,7 @@ export class FeatureFlagsService {
   }
 
   private defaultFor(feature: PremiumFeature): FlagState {
-    const enabled = feature === 'adaptive_paths' ? this.config.ENABLE_ADAPTIVE_PATHS : this.config.ENABLE_LLM_ASSESSMENTS;
-    return { feature, enabled, rollout_percentage: 100, variants: [{ name: DEFAULT_VARIANT[feature], weight: 100 }] };
+    const enabled = this.config[FEATURES[feature].flag.env];
+    return { feature, enabled, rollout_percentage: 100, variants: [{ name: defaultVariant(feature), weight: 100 }] };
   }
 }

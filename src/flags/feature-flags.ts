@@ -1,14 +1,9 @@
 import { createHash } from 'node:crypto';
-
-export type PremiumFeature = 'adaptive_paths' | 'assessments';
-export const PREMIUM_FEATURES: readonly PremiumFeature[] = ['adaptive_paths', 'assessments'];
+import { defaultVariant, type PremiumFeature } from '../common/features/index.js';
 
 export type Variant = { name: string; weight: number };
 export type FlagState = { feature: PremiumFeature; enabled: boolean; rollout_percentage: number; variants: Variant[] };
 export type FlagDecision = { enabled: boolean; variant: string; bucket: number };
-
-/** The variant a feature runs when none is configured. */
-export const DEFAULT_VARIANT: Record<PremiumFeature, string> = { adaptive_paths: 'adaptive', assessments: 'llm' };
 
 /** 0-99, from a hash of feature and student: the same on every instance and after restarts. */
 export function bucketOf(feature: string, studentId: string, salt = ''): number {
@@ -21,7 +16,7 @@ export function decide(flag: FlagState, studentId: string): FlagDecision {
   const enabled = flag.enabled && bucket < flag.rollout_percentage;
   const variants = flag.variants.filter((v) => v.weight > 0);
   const total = variants.reduce((sum, v) => sum + v.weight, 0);
-  if (total === 0) return { enabled, variant: DEFAULT_VARIANT[flag.feature], bucket };
+  if (total === 0) return { enabled, variant: defaultVariant(flag.feature), bucket };
   // A second, independent hash: rollout and variant assignment must not correlate.
   let point = bucketOf(flag.feature, studentId, 'variant') * total / 100;
   for (const v of variants) {

@@ -3,6 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
+import { FEATURES, PREMIUM_FEATURES } from '../common/features/index.js';
 import { HealthIndicators, type HealthCheckName, type HealthDetails } from '../common/health/index.js';
 import { REDIS } from '../common/redis/index.js';
 import type { AppConfig } from '../config/index.js';
@@ -32,7 +33,7 @@ export class HealthService {
     return {
       status: [database, cache, queue, llm].every((c) => c.status === 'up') ? 'healthy' : 'degraded',
       phase1_enabled: true,
-      phase2_enabled: get('ENABLE_ADAPTIVE_PATHS') || get('ENABLE_LLM_ASSESSMENTS'),
+      phase2_enabled: PREMIUM_FEATURES.some((f) => get(FEATURES[f].flag.env)),
       llm_provider: llm.provider,
       checks: { database, cache, queue, llm },
       timestamp: new Date().toISOString(),

@@ -1,11 +1,9 @@
 import type { z } from 'zod';
+import type { LlmFeature } from '../common/features/index.js';
 import type { LlmError } from './llm.errors.js';
 import type { TokenUsage } from './pricing/cost-calculator.js';
 
 export type LlmProviderName = 'anthropic' | 'openai-compatible' | 'rules';
-
-/** The LLM features; each has its own model setting and usage-log label. */
-export type LlmFeature = 'adaptive_paths' | 'assessments';
 
 export type LlmRequest<T> = {
   feature: LlmFeature;

@@ -1,9 +1,10 @@
 import { ApiException } from '../common/errors/index.js';
+import { featureLabel } from '../common/features/index.js';
 import type { LlmError } from '../llm/index.js';
 import type { QuotaStatus } from '../usage/index.js';
 
 export function quotaExceeded(status: QuotaStatus): ApiException {
-  return new ApiException('RATE_LIMIT_EXCEEDED', `Monthly ${status.feature.replace('_', ' ')} quota used up`, {
+  return new ApiException('RATE_LIMIT_EXCEEDED', `Monthly ${featureLabel(status.feature)} quota used up`, {
     quota: { feature: status.feature, used: status.used, limit: status.limit, period: status.period, resets_at: status.resets_at },
   });
 }

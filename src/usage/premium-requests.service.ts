@@ -1,8 +1,9 @@
 import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
+import type { PremiumFeature } from '../common/features/index.js';
 import { PremiumRequestsRepository, type PremiumRequestRow, type RequestFigures } from './premium-requests.repository.js';
 
 export type PremiumRequestRecord = {
-  feature: 'adaptive_paths' | 'assessments';
+  feature: PremiumFeature;
   variant: string;
   studentId: string | null;
   source: PremiumRequestRow['source'];

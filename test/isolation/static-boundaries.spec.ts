@@ -43,6 +43,7 @@ const EXPECTED: Violation[] = [
   pair('entry-files-only-wire', 'core/imports-main.ts', 'main.ts'),
   pair('only-listed-modules', 'reports/unlisted.ts', 'core/index.ts'),
   pair('money-is-pure', 'common/money/reaches-config.ts', 'config/index.ts'),
+  pair('features-is-pure', 'common/features/reaches-config.ts', 'config/index.ts'),
   pair('core-no-llm-sdk', 'core/leaky.service.ts', 'node_modules/@anthropic-ai/sdk/index.d.ts'),
   pair('llm-sdks-only-in-adapters', 'core/leaky.service.ts', 'node_modules/@anthropic-ai/sdk/index.d.ts'),
   pair('llm-sdks-only-in-adapters', 'premium/uses-sdk.ts', 'node_modules/openai/index.d.ts'),

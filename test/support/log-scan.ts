@@ -1,4 +1,4 @@
-import { TEST_JWT_SECRET } from './test-app.js';
+import { TEST_JWT_SECRET } from './test-secret.js';
 
 /**
  * What must never appear in a log line: password hashes, emails, tokens, the signing secret, the
@@ -27,7 +27,7 @@ export const logCapture = {
 /** The forbidden things found in `lines`, with the offending line cut short (empty when clean). */
 export function secretsIn(lines: readonly string[]): string[] {
   const found: string[] = [];
-  const patterns = forbidden(); // built on use: test-app.ts imports this module too
+  const patterns = forbidden();
   for (const line of lines) {
     for (const [what, pattern] of patterns) {
       if (pattern.test(line)) found.push(`${what}: ${line.slice(0, 600)}`);

@@ -7,8 +7,9 @@ import { recordResponses } from './contract/contract-recorder.js';
 import { logCapture, scansLogs } from './log-scan.js';
 import { createSeededTestDatabase, createTestDatabase, type TestDatabase } from './test-database.js';
 import { TEST_REDIS_PREFIX, TEST_REDIS_URL } from './test-redis.js';
+import { TEST_JWT_SECRET } from './test-secret.js';
 
-export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256-000000';
+export { TEST_JWT_SECRET };
 
 export type TestApp = {
   app: NestFastifyApplication;

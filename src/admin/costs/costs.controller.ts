@@ -1,5 +1,6 @@
 import { Controller, Get, Header, Query, UseGuards } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { PREMIUM_FEATURES } from '../../common/features/index.js';
 import { ApiRoute } from '../../common/http/index.js';
 import { divideMicro, formatUsd } from '../../common/money/index.js';
 import { AdminGuard } from '../admin.guard.js';
@@ -44,7 +45,7 @@ export class CostsController {
         schema: { type: 'string' },
         example:
           'feature,total_requests,failed_requests,total_cost_usd,average_cost_per_request,tokens_input,tokens_output\n' +
-          'adaptive_paths,3750,12,102.000000,0.027200,4100000,900000\n',
+          `${PREMIUM_FEATURES[0]},3750,12,102.000000,0.027200,4100000,900000\n`,
       },
     },
   })

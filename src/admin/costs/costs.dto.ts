@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, Matches } from 'class-validator';
+import { PREMIUM_FEATURES } from '../../common/features/index.js';
 
 export const GROUPS = ['feature', 'student', 'model', 'day'] as const;
 export type CostGroup = (typeof GROUPS)[number];
@@ -34,7 +35,7 @@ class CostFiguresDto {
 }
 
 export class FeatureCostRowDto extends CostFiguresDto {
-  @ApiProperty({ example: 'adaptive_paths' }) feature!: string;
+  @ApiProperty({ example: PREMIUM_FEATURES[0] }) feature!: string;
 }
 
 export class StudentCostRowDto extends CostFiguresDto {

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { progress } from '../../common/cli/index.js';
+import { FEATURES } from '../../common/features/index.js';
 import { formatUsd } from '../../common/money/index.js';
 import { mulberry32 } from '../../common/random/index.js';
 import { hashPassword, type StudentsRepository } from '../../core/index.js';
@@ -48,7 +49,7 @@ export async function seedDemoUsage(repos: DemoRepositories, price: DemoPricer, 
       // A few heavy users: the first two students make a third of the calls.
       const student = random() < 0.33 ? students[Math.floor(random() * 2)]! : students[Math.floor(random() * STUDENTS)]!;
       const assessment = random() < 0.6;
-      const feature = assessment ? 'assessments' : 'adaptive_paths';
+      const feature = assessment ? FEATURES.assessments.name : FEATURES.adaptive_paths.name;
       const variant = assessment ? 'llm' : random() < 0.5 ? 'adaptive' : 'static';
       const model = assessment && random() < 0.5 ? 'claude-haiku-5-5' : 'claude-sonnet-5-5';
       const at = new Date(day.getTime() + Math.floor(random() * 86_400_000));

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ApiException } from '../../common/errors/index.js';
-import type { FlagState, PremiumFeature } from '../../flags/index.js';
+import type { PremiumFeature } from '../../common/features/index.js';
+import type { FlagState } from '../../flags/index.js';
 import { FeatureFlagsService } from '../../flags/index.js';
 import type { UpdateFlagDto } from './flags.dto.js';
 

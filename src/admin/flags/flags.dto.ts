@@ -1,12 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, ValidateNested } from 'class-validator';
-import { PREMIUM_FEATURES } from '../../flags/index.js';
+import { PREMIUM_FEATURES, type PremiumFeature } from '../../common/features/index.js';
 
 export class FlagParamsDto {
-  @ApiProperty({ enum: PREMIUM_FEATURES, example: 'adaptive_paths' })
+  @ApiProperty({ enum: PREMIUM_FEATURES, example: PREMIUM_FEATURES[0] })
   @IsIn(PREMIUM_FEATURES, { message: `must be one of ${PREMIUM_FEATURES.join(', ')}` })
-  feature!: 'adaptive_paths' | 'assessments';
+  feature!: PremiumFeature;
 }
 
 export class VariantDto {
@@ -45,7 +45,7 @@ export class UpdateFlagDto {
 }
 
 export class FlagDto {
-  @ApiProperty({ enum: PREMIUM_FEATURES, example: 'adaptive_paths' }) feature!: string;
+  @ApiProperty({ enum: PREMIUM_FEATURES, example: PREMIUM_FEATURES[0] }) feature!: string;
   @ApiProperty({ example: true }) enabled!: boolean;
   @ApiProperty({ example: 100 }) rollout_percentage!: number;
   @ApiProperty({ type: [VariantDto] }) variants!: VariantDto[];

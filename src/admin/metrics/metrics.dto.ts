@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { PREMIUM_FEATURES } from '../../common/features/index.js';
 import { PeriodDto } from '../costs/costs.dto.js';
 
 export class LatencyDto {
@@ -7,7 +8,7 @@ export class LatencyDto {
 }
 
 export class FeatureMetricsDto {
-  @ApiProperty({ example: 'adaptive_paths' }) feature!: string;
+  @ApiProperty({ example: PREMIUM_FEATURES[0] }) feature!: string;
   @ApiProperty({ example: 'adaptive' }) variant!: string;
   @ApiProperty({ example: 1200 }) requests!: number;
   @ApiProperty({ example: 640 }) llm_calls!: number;

@@ -2,6 +2,7 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse } from '@nestjs/swagger';
 import type { HeaderObject, ReferenceObject, SchemaObject } from '@nestjs/swagger';
 import { ERROR_STATUS, type ErrorCode } from '../errors/error-codes.js';
+import { featureLabel, PREMIUM_FEATURES } from '../features/index.js';
 
 type ErrorDoc = {
   /** The component schema of this code's envelope. */
@@ -13,6 +14,9 @@ type ErrorDoc = {
   /** Sent with a Retry-After header (API.md). */
   retryAfter?: true;
 };
+
+/** The `feature` of FEATURE_DISABLED and of a quota: one of the registry's premium features. */
+const FEATURE: SchemaObject = { type: 'string', enum: [...PREMIUM_FEATURES], example: PREMIUM_FEATURES[0] };
 
 const RETRY_AFTER_SECONDS: SchemaObject = {
   type: 'integer',
@@ -63,8 +67,8 @@ export const ERROR_DOCS: Readonly<Record<ErrorCode, ErrorDoc>> = {
   FEATURE_DISABLED: {
     schema: 'FeatureDisabledError',
     description: 'The feature flag of this route is off for this student',
-    example: { message: 'This feature is not available for your account yet', feature: 'adaptive_paths' },
-    extra: { feature: { type: 'string', enum: ['adaptive_paths', 'assessments'], example: 'adaptive_paths' } },
+    example: { message: 'This feature is not available for your account yet', feature: PREMIUM_FEATURES[0] },
+    extra: { feature: FEATURE },
   },
   CONFLICT: {
     schema: 'ConflictError',
@@ -80,15 +84,15 @@ export const ERROR_DOCS: Readonly<Record<ErrorCode, ErrorDoc>> = {
     schema: 'RateLimitExceededError',
     description: 'This month’s quota of the feature is used up',
     example: {
-      message: 'Monthly adaptive paths quota used up',
-      quota: { feature: 'adaptive_paths', used: 10, limit: 10, period: '2026-11', resets_at: '2026-12-01T00:00:00.000Z' },
+      message: `Monthly ${featureLabel(PREMIUM_FEATURES[0])} quota used up`,
+      quota: { feature: PREMIUM_FEATURES[0], used: 10, limit: 10, period: '2026-11', resets_at: '2026-12-01T00:00:00.000Z' },
     },
     extra: {
       quota: {
         type: 'object',
         required: ['feature', 'used', 'limit', 'period', 'resets_at'],
         properties: {
-          feature: { type: 'string', enum: ['adaptive_paths', 'assessments'], example: 'adaptive_paths' },
+          feature: FEATURE,
           used: { type: 'integer', example: 10 },
           limit: { type: 'integer', example: 10 },
           period: { type: 'string', description: 'Calendar month, UTC', example: '2026-11' },

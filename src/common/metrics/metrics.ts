@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { PREMIUM_FEATURES } from '../features/index.js';
 
 /**
  * The Prometheus metrics of one process. Modules record into these; the queue and circuit
@@ -54,6 +55,8 @@ export class AppMetrics {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
+    // Every feature's series exists from boot (at 0), so a rate over it is defined before the first refusal.
+    for (const feature of PREMIUM_FEATURES) this.quotaRejections.inc({ feature }, 0);
   }
 
   /** A gauge whose value is read when Prometheus scrapes. */

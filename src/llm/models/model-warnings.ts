@@ -1,7 +1,8 @@
+import { LLM_FEATURES } from '../../common/features/index.js';
 import type { LlmProviderName } from '../llm-client.port.js';
 import type { PriceSettings } from '../pricing/configured-price.js';
 import { priceFor } from '../pricing/cost-calculator.js';
-import { LLM_FEATURES, modelFor, type ModelSettings } from './model-selection.js';
+import { modelFor, type ModelSettings } from './model-selection.js';
 
 /** What to warn about at boot: models that are unpriced, deprecated, or already retired. */
 export function modelWarnings(config: ModelSettings & PriceSettings, now: Date, provider: LlmProviderName = 'anthropic'): string[] {

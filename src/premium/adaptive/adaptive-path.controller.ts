@@ -1,6 +1,7 @@
 import { Body, Controller, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { FEATURES } from '../../common/features/index.js';
 import { ApiRoute } from '../../common/http/index.js';
 import { clientSignal } from '../client-gone.js';
 import { ForFeature } from '../gating/premium-feature.decorator.js';
@@ -16,7 +17,7 @@ export class AdaptivePathController {
 
   @Post('path')
   @HttpCode(200)
-  @ForFeature('adaptive_paths')
+  @ForFeature(FEATURES.adaptive_paths.name)
   @ApiRoute({
     operationId: 'createAdaptivePath',
     summary: 'A personal learning path from quiz history (premium; one quota unit unless served from cache)',

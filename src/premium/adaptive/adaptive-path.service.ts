@@ -4,6 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { ApiException } from '../../common/errors/index.js';
 import { KEY_VALUE_STORE, type KeyValueStore } from '../../common/cache/index.js';
+import { FEATURES } from '../../common/features/index.js';
 import { APP_CONFIG } from '../../config/index.js';
 import type { AppConfig } from '../../config/index.js';
 import { ChaptersService } from '../../core/index.js';
@@ -79,7 +80,7 @@ export class AdaptivePathService {
       return answer;
     } finally {
       this.requests.record({
-        feature: 'adaptive_paths',
+        feature: FEATURES.adaptive_paths.name,
         variant: request.variant,
         studentId: request.studentId,
         source,
@@ -133,7 +134,7 @@ export class AdaptivePathService {
     // The unit and the evidence at once (independent queries); a unit taken is given back if the
     // evidence cannot be read, as on any other failure below.
     const [taken, gathered] = await Promise.allSettled([
-      this.quota.take(request.studentId, 'adaptive_paths'),
+      this.quota.take(request.studentId, FEATURES.adaptive_paths.name),
       this.evidence(request.studentId),
     ]);
     if (taken.status === 'rejected') throw taken.reason;
@@ -152,7 +153,7 @@ export class AdaptivePathService {
         await unit.charge(tx);
         return undefined;
       });
-      if (used !== undefined) await this.quota.mirrorUsed(request.studentId, 'adaptive_paths', used);
+      if (used !== undefined) await this.quota.mirrorUsed(request.studentId, FEATURES.adaptive_paths.name, used);
       await this.remember(path, gathered.value.evidenceAt);
       return { ...this.shape(path, request.includeReasoning), fell_back: fellBack };
     } catch (error) {
@@ -189,7 +190,7 @@ export class AdaptivePathService {
 
     const result = await this.llm.complete(
       {
-        feature: 'adaptive_paths',
+        feature: FEATURES.adaptive_paths.name,
         system: pathSystemPrompt(evidence),
         input: pathInput(evidence, rules.recommendations),
         schema: pathSchema(evidence.map((c) => c.chapter_id)),

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { FEATURES } from '../../common/features/index.js';
 import { APP_CONFIG } from '../../config/index.js';
 import type { AppConfig } from '../../config/index.js';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -107,7 +108,7 @@ export class AssessmentGraderService {
     if (saved) {
       const triedModel = submission.variant !== 'rules' && this.llm.provider !== 'rules';
       this.requests.record({
-        feature: 'assessments',
+        feature: FEATURES.assessments.name,
         variant: submission.variant ?? 'llm',
         studentId: submission.student_id,
         source: graded.graded_by === 'llm' ? 'llm' : triedModel ? 'fallback' : 'rules',
@@ -148,7 +149,7 @@ export class AssessmentGraderService {
   /** The grading request for one submission (also what a batch sends). */
   request(submission: Pending, maxTokens = GRADE_MAX_TOKENS): LlmRequest<LlmGrade> {
     return {
-      feature: 'assessments',
+      feature: FEATURES.assessments.name,
       system: graderSystem(submission),
       input: graderInput(submission.answer_text),
       schema: graderSchema(submission),
@@ -173,7 +174,7 @@ export class AssessmentGraderService {
     const saved = await this.save(submission, graded, 'batch');
     if (saved) {
       this.requests.record({
-        feature: 'assessments',
+        feature: FEATURES.assessments.name,
         variant: submission.variant ?? 'llm',
         studentId: submission.student_id,
         source: graded.graded_by === 'llm' ? 'llm' : 'fallback',

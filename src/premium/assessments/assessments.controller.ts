@@ -3,6 +3,7 @@ import { ApiAcceptedResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthenticatedStudent } from '../../common/auth/index.js';
 import { CurrentStudent } from '../../common/auth/index.js';
+import { FEATURES } from '../../common/features/index.js';
 import { ApiRoute } from '../../common/http/index.js';
 import { clientSignal } from '../client-gone.js';
 import { ForFeature } from '../gating/premium-feature.decorator.js';
@@ -23,7 +24,7 @@ export class AssessmentsController {
   constructor(private readonly assessments: AssessmentsService) {}
 
   @Get('questions')
-  @ForFeature('assessments')
+  @ForFeature(FEATURES.assessments.name)
   @ApiRoute({
     operationId: 'listAssessmentQuestions',
     summary: 'The open-ended questions graded by rubric',
@@ -37,7 +38,7 @@ export class AssessmentsController {
 
   @Post('submit')
   @HttpCode(202)
-  @ForFeature('assessments')
+  @ForFeature(FEATURES.assessments.name)
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Retries with the same key return the same submission' })
   @ApiRoute({
     operationId: 'submitAssessment',

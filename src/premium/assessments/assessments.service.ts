@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { ApiException } from '../../common/errors/index.js';
+import { FEATURES } from '../../common/features/index.js';
 import { APP_CONFIG } from '../../config/index.js';
 import type { AppConfig } from '../../config/index.js';
 import { QuotaService } from '../../usage/index.js';
@@ -97,7 +98,7 @@ export class AssessmentsService {
       const id = rows[0]?.submission_id;
       // A concurrent retry with the same key committed first: its submission is the answer.
       if (!id) return { retried: true as const };
-      const unit = await this.quota.takeWithin(tx, request.studentId, 'assessments');
+      const unit = await this.quota.takeWithin(tx, request.studentId, FEATURES.assessments.name);
       if (!unit.granted) throw quotaExceeded(unit.status);
       await this.queue.enqueue(id, tx.queryRunner!);
       // The client left while this ran: roll back, nothing charged.
@@ -105,7 +106,7 @@ export class AssessmentsService {
       return { retried: false as const, id, used: unit.status.used };
     });
     if (outcome.retried) return (await this.byKey(request.studentId, request.idempotencyKey!, hash))!;
-    await this.quota.mirrorUsed(request.studentId, 'assessments', outcome.used);
+    await this.quota.mirrorUsed(request.studentId, FEATURES.assessments.name, outcome.used);
     this.queue.wake();
     return accepted(outcome.id, 'pending');
   }

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import { FEATURES } from '../../common/features/index.js';
 import { APP_CONFIG } from '../../config/index.js';
 import type { AppConfig } from '../../config/index.js';
 import type { BatchItem } from '../../llm/index.js';
@@ -116,6 +117,6 @@ export class BatchGradingService implements OnModuleInit, OnApplicationShutdown 
   }
 
   private gatewayModel(): string {
-    return modelFor('assessments', this.config);
+    return modelFor(FEATURES.assessments.name, this.config);
   }
 }

@@ -1,5 +1,5 @@
 import { SetMetadata } from '@nestjs/common';
-import type { PremiumFeature } from '../../flags/index.js';
+import type { PremiumFeature } from '../../common/features/index.js';
 
 export const PREMIUM_FEATURE = 'premiumFeature';
 

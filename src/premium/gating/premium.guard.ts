@@ -2,10 +2,11 @@ import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@ne
 import { Reflector } from '@nestjs/core';
 import type { AuthenticatedStudent } from '../../common/auth/index.js';
 import { ApiException } from '../../common/errors/index.js';
+import type { PremiumFeature } from '../../common/features/index.js';
 import { APP_CONFIG } from '../../config/index.js';
 import type { AppConfig } from '../../config/index.js';
 import { StudentsService } from '../../core/index.js';
-import type { FlagDecision, PremiumFeature } from '../../flags/index.js';
+import type { FlagDecision } from '../../flags/index.js';
 import { FeatureFlagsService } from '../../flags/index.js';
 import { PREMIUM_FEATURE } from './premium-feature.decorator.js';
 

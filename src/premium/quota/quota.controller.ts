@@ -2,10 +2,11 @@ import { Controller, Get, UseGuards } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { AuthenticatedStudent } from '../../common/auth/index.js';
 import { CurrentStudent } from '../../common/auth/index.js';
+import { PREMIUM_FEATURES } from '../../common/features/index.js';
 import { ApiRoute } from '../../common/http/index.js';
 import { QuotaService } from '../../usage/index.js';
 import { PremiumGuard } from '../gating/premium.guard.js';
-import { QuotaDto } from './quota.dto.js';
+import { QuotaDto, type QuotaFeatures } from './quota.dto.js';
 
 @ApiTags('premium')
 @Controller('api/v2/usage')
@@ -23,17 +24,9 @@ export class QuotaController {
   @ApiOkResponse({ type: QuotaDto, description: 'Use per feature' })
   async get(@CurrentStudent() caller: AuthenticatedStudent): Promise<QuotaDto> {
     const now = new Date();
-    const [paths, assessments] = await Promise.all([
-      this.quota.current(caller.studentId, 'adaptive_paths', now),
-      this.quota.current(caller.studentId, 'assessments', now),
-    ]);
-    return {
-      period: paths.period,
-      resets_at: paths.resets_at,
-      features: {
-        adaptive_paths: { used: paths.used, limit: paths.limit },
-        assessments: { used: assessments.used, limit: assessments.limit },
-      },
-    };
+    const quotas = await Promise.all(PREMIUM_FEATURES.map((feature) => this.quota.current(caller.studentId, feature, now)));
+    const features = Object.fromEntries(quotas.map((q) => [q.feature, { used: q.used, limit: q.limit }])) as QuotaFeatures;
+    // Every feature's period is the same: all are read at `now`.
+    return { period: quotas[0]!.period, resets_at: quotas[0]!.resets_at, features };
   }
 }

@@ -1,4 +1,5 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { FEATURES } from '../../common/features/index.js';
 import { CompletionSources, type CompletionFigure } from '../../common/reporting/index.js';
 import { QuizResultsRepository } from '../../core/index.js';
 import { AdaptivePathOutcomesRepository } from './adaptive-path-outcomes.repository.js';
@@ -17,12 +18,12 @@ export class AdaptivePathCompletion implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.sources.register('adaptive_paths', (from, to) => this.figures(from, to));
+    this.sources.register(FEATURES.adaptive_paths.name, (from, to) => this.figures(from, to));
   }
 
   async figures(from: Date, to: Date): Promise<CompletionFigure[]> {
     const passes = await this.results.latestPasses(await this.paths.firstSteps(from, to));
     const rows = await this.paths.completion(from, to, passes);
-    return rows.map((r) => ({ feature: 'adaptive_paths', variant: r.variant, total: r.paths, completed: r.completed }));
+    return rows.map((r) => ({ feature: FEATURES.adaptive_paths.name, variant: r.variant, total: r.paths, completed: r.completed }));
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import type { PremiumFeature } from '../../flags/index.js';
+import type { PremiumFeature } from '../../common/features/index.js';
 
 /** Anything that runs SQL: the data source, or a transaction's query runner or entity manager. */
 export type SqlExecutor = { query<T = unknown>(sql: string, parameters?: unknown[]): Promise<T> };

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { AppMetrics } from '../../common/metrics/index.js';
 import { KEY_VALUE_STORE, type KeyValueStore } from '../../common/cache/index.js';
+import { FEATURES, type PremiumFeature } from '../../common/features/index.js';
 import { APP_CONFIG } from '../../config/index.js';
 import type { AppConfig } from '../../config/index.js';
-import type { PremiumFeature } from '../../flags/index.js';
 import { periodOf, resetsAt } from './quota-period.js';
 import { QuotaRepository, type SqlExecutor } from './quota.repository.js';
 
@@ -48,7 +48,7 @@ export class QuotaService {
   ) {}
 
   limitOf(feature: PremiumFeature): number {
-    return feature === 'adaptive_paths' ? this.config.PREMIUM_ADAPTIVE_PATHS_LIMIT : this.config.PREMIUM_ASSESSMENTS_LIMIT;
+    return this.config[FEATURES[feature].quota.env];
   }
 
   /** Holds one unit if any is left (committed at once); the request then charges or refunds it. */

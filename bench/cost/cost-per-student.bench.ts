@@ -23,7 +23,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { progress, type Progress } from '../../src/common/cli/index.js';
-import type { DataSource } from 'typeorm';
 import type { KeyValueStore } from '../../src/common/cache/key-value-store.js';
 import { projectRoot } from '../../src/common/paths/project-root.js';
 import { loadConfig, type AppConfig } from '../../src/config/config.loader.js';
@@ -37,12 +36,21 @@ import { formatUsd, parseUsd } from '../../src/common/money/index.js';
 import { computeCost, type TokenUsage } from '../../src/llm/pricing/cost-calculator.js';
 import { LlmPolicies, policyOptions } from '../../src/llm/resilience/llm-policies.js';
 import { pathSchema, pathSystemPrompt } from '../../src/premium/adaptive/adaptive-path.prompt.js';
+import type { AdaptivePathBuildsRepository } from '../../src/premium/adaptive/adaptive-path-builds.repository.js';
 import { AdaptivePathService } from '../../src/premium/adaptive/adaptive-path.service.js';
 import type { AdaptivePathsRepository } from '../../src/premium/adaptive/adaptive-paths.repository.js';
+import { PathAnalytics } from '../../src/premium/adaptive/path-analytics.js';
+import { PathEvidenceCollector } from '../../src/premium/adaptive/path-evidence.collector.js';
+import { PathGenerator } from '../../src/premium/adaptive/path-generator.js';
+import { PathSingleFlight } from '../../src/premium/adaptive/path-single-flight.js';
+import { PathStore } from '../../src/premium/adaptive/path-store.js';
 import { rulesPath, type ChapterEvidence, type Recommendation } from '../../src/premium/adaptive/path-rules.js';
-import { AssessmentGraderService, billingOf, type Pending } from '../../src/premium/assessments/assessment-grader.service.js';
+import { billingOf, type PendingSubmission } from '../../src/premium/assessments/assessment.js';
+import { AssessmentGraderService } from '../../src/premium/assessments/assessment-grader.service.js';
+import type { AssessmentSubmissionsRepository } from '../../src/premium/assessments/assessment-submissions.repository.js';
 import type { AssessmentQuestion } from '../../src/premium/assessments/assessment-questions.repository.js';
 import { graderSchema, graderSystem } from '../../src/premium/assessments/grader.prompt.js';
+import { ModelGrader } from '../../src/premium/assessments/model-grader.js';
 import type { PremiumRequestRecord, PremiumRequestsService } from '../../src/usage/premium-requests.service.js';
 import type { QuotaService } from '../../src/usage/quota/quota.service.js';
 import type { UsageEntry, UsageLogService } from '../../src/usage/usage-log.service.js';
@@ -408,27 +416,35 @@ async function runScenario(
     },
     async mirrorUsed() {},
   } as unknown as QuotaService;
-  const pathsDb = {
-    query: async () => [],
-    transaction: async <T>(work: (tx: { query: () => Promise<unknown[]> }) => Promise<T>) => work({ query: async () => [] }),
-  } as unknown as DataSource;
   // Paths are cached in the store above; the stored-path fallback and build claims have nothing to add here.
   const pathRows = {
     latest: async () => undefined,
-    insert: async () => undefined,
-    claimBuild: async () => true,
-    releaseBuild: async () => undefined,
+    save: async <T>(_path: unknown, _source: unknown, _evidenceAt: unknown, settle: (tx: { query: () => Promise<unknown[]> }) => Promise<T>) =>
+      settle({ query: async () => [] }),
   } as unknown as AdaptivePathsRepository;
-  const paths = new AdaptivePathService(pathsDb, chapters, results, quota, gateway, kv, config, requests, pathRows);
+  const builds = { claim: async () => true, release: async () => undefined } as unknown as AdaptivePathBuildsRepository;
+  const evidence = new PathEvidenceCollector(chapters, results);
+  const paths = new AdaptivePathService(
+    quota,
+    evidence,
+    new PathGenerator(gateway),
+    new PathStore(kv, pathRows, evidence),
+    new PathSingleFlight(builds),
+    new PathAnalytics(requests),
+    config,
+  );
 
-  let pending: Record<string, unknown> | null = null;
-  const graderDb = {
-    query: async (sql: string) =>
-      sql.trimStart().startsWith('SELECT') && pending ? [pending] : sql.includes('RETURNING') && pending ? [{ submission_id: pending.submission_id }] : [],
-    transaction: async (work: (tx: { query: (sql: string) => Promise<unknown[]> }) => Promise<boolean>) =>
-      work({ query: async (sql: string) => (sql.includes('INSERT INTO assessment_feedback') ? [{ submission_id: pending?.submission_id }] : []) }),
-  } as unknown as DataSource;
-  const grader = new AssessmentGraderService(graderDb, gateway, requests, config);
+  // One submission at a time, graded once: no other worker holds its lease.
+  let pending: PendingSubmission | null = null;
+  const submissions = {
+    lease: async () => true,
+    releaseLease: async () => undefined,
+    status: async () => pending?.status,
+    pending: async () => (pending ? [pending] : []),
+    saveGrade: async () => true,
+  } as unknown as AssessmentSubmissionsRepository;
+  const model = new ModelGrader(gateway);
+  const grader = new AssessmentGraderService(submissions, model, requests, config);
 
   const evidenceOf = (s: StudentState): ChapterEvidence[] =>
     catalog.map((c) => {
@@ -453,7 +469,7 @@ async function runScenario(
       if (ev.kind === 'path') {
         context = { feature: 'adaptive_paths', seed: String(ev.seq), draft: rulesPath(evidenceOf(s)) };
         try {
-          await paths.path({ studentId: student.id, forceRefresh: false, includeReasoning: false, variant: 'adaptive', requestId: `req-${ev.seq}` });
+          await paths.path({ studentId: student.id, forceRefresh: false, variant: 'adaptive', requestId: `req-${ev.seq}` });
         } catch (error) {
           if ((error as { code?: string }).code !== 'RATE_LIMIT_EXCEEDED') throw error;
           result.quotaRefused++;
@@ -470,8 +486,8 @@ async function runScenario(
         };
         if (config.GRADING_MODE === 'batch') {
           // Through the Message Batches API (a batch of one: what a batch costs does not depend on its size).
-          const row = pending as unknown as Pending;
-          const item = { customId: ev.submissionId, request: grader.request(row), billing: billingOf(row) };
+          const row = pending;
+          const item = { customId: ev.submissionId, request: model.request(row), billing: billingOf(row) };
           const batchId = await gateway.submitBatch([item]);
           const outcomes = await gateway.batchResults(batchId, [item], new Date());
           if (outcomes === 'in_progress') throw new Error('The fake batch should have ended');

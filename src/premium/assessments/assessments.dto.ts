@@ -19,10 +19,11 @@ export class SubmitAssessmentDto {
     description: 'At most ASSESSMENT_MAX_CHARS characters, leading and trailing white space not counted (it is not stored)',
   })
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
-  @IsString()
-  @IsNotEmpty({ message: 'must not be empty' })
   // The configured limit is checked by AnswerLimitPipe; this only stops absurd bodies early.
   @MaxLength(100_000)
+  @IsNotEmpty({ message: 'must not be empty' })
+  // Checked first (the decorators run bottom up), so the first issue of a non-string says so.
+  @IsString()
   answer_text!: string;
 }
 

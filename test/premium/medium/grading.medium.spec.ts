@@ -141,8 +141,9 @@ describe('grading (medium: AssessmentGraderService and its repositories on Postg
       order.push('first out');
     });
     await new Promise((r) => setTimeout(r, 200));
-    await batches.whileLocked(async () => {
+    await batches.whileLocked(() => {
       order.push('second ran');
+      return Promise.resolve();
     });
     release();
     await first;

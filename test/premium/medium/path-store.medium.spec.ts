@@ -79,9 +79,7 @@ describe('PathStore and single-flight builds (medium: real repositories on Postg
   it('stores nothing and caches nothing when the settlement fails', async () => {
     const student = await m.newStudent();
     await expect(
-      store.save(built(student), null, async () => {
-        throw new Error('the unit could not be charged');
-      }),
+      store.save(built(student), null, () => Promise.reject(new Error('the unit could not be charged'))),
     ).rejects.toThrow('the unit could not be charged');
     expect(await rows(student)).toEqual([]);
     expect(await cache.get(cacheKey(student))).toBeNull();
@@ -92,8 +90,8 @@ describe('PathStore and single-flight builds (medium: real repositories on Postg
     const student = await m.newStudent();
     const older = built(student, new Date(Date.now() - 60_000), 'rules');
     const newer = built(student);
-    await store.save(older, null, async () => undefined);
-    await store.save(newer, null, async () => undefined);
+    await store.save(older, null, () => Promise.resolve(undefined));
+    await store.save(newer, null, () => Promise.resolve(undefined));
     await cache.delete(cacheKey(student));
     expect(await store.current(student)).toEqual(newer.path);
     expect(JSON.parse((await cache.get(cacheKey(student)))!)).toEqual({ path: newer.path, evidence_at: null });
@@ -101,7 +99,7 @@ describe('PathStore and single-flight builds (medium: real repositories on Postg
 
   it('a quiz finished since the path was built makes it stale, in the cache and in PostgreSQL', async () => {
     const student = await m.newStudent();
-    await store.save(built(student), null, async () => undefined);
+    await store.save(built(student), null, () => Promise.resolve(undefined));
     expect(await store.current(student)).not.toBeNull();
     await finishQuiz(student);
     expect(await store.current(student)).toBeNull();
@@ -111,7 +109,7 @@ describe('PathStore and single-flight builds (medium: real repositories on Postg
 
   it('an expired path is not current', async () => {
     const student = await m.newStudent();
-    await store.save(built(student, new Date(Date.now() - 25 * 3600 * 1000)), null, async () => undefined);
+    await store.save(built(student, new Date(Date.now() - 25 * 3600 * 1000)), null, () => Promise.resolve(undefined));
     expect(await store.current(student)).toBeNull();
   });
 
@@ -138,7 +136,7 @@ describe('PathStore and single-flight builds (medium: real repositories on Postg
         builds++;
         const path = built(student);
         await new Promise((r) => setTimeout(r, 300));
-        await store.save(path, null, async () => undefined);
+        await store.save(path, null, () => Promise.resolve(undefined));
         return path.path;
       },
     };

@@ -105,39 +105,29 @@ describe('mappers', () => {
   });
 
   it('shows a graded submission with its grade, the time as ISO-8601 UTC', () => {
-    const criteria = [{ criterion_id: 'c1', score: 3, max_score: 4, comment: 'Names stale knowledge.' }];
-    const graded = toFeedbackDto({
-      ...submission,
-      status: 'graded',
-      grade: {
-        score: 3,
-        max_score: 10,
-        criteria,
-        feedback: 'Solid.',
-        strengths: ['current'],
-        improvements: ['evaluate'],
-        off_topic: false,
-        injection_suspected: true,
-        graded_by: 'llm',
-        graded_at: new Date(Date.UTC(2026, 10, 22, 10, 15, 3)),
-        grading_mode: 'batch',
-      },
-    });
-    expect(graded).toEqual({
-      submission_id: 's1',
-      question_id: '04-rag-q1',
-      status: 'graded',
+    const shown = {
       score: 3,
-      max_score: 10,
-      criteria,
+      criteria: [{ criterion_id: 'c1', score: 3, max_score: 4, comment: 'Names stale knowledge.' }],
       feedback: 'Solid.',
       strengths: ['current'],
       improvements: ['evaluate'],
       off_topic: false,
       injection_suspected: true,
-      graded_by: 'llm',
+      graded_by: 'llm' as const,
+      grading_mode: 'batch' as const,
+    };
+    const graded = toFeedbackDto({
+      ...submission,
+      status: 'graded',
+      grade: { ...shown, max_score: 10, graded_at: new Date(Date.UTC(2026, 10, 22, 10, 15, 3)) },
+    });
+    expect(graded).toEqual({
+      submission_id: 's1',
+      question_id: '04-rag-q1',
+      status: 'graded',
+      max_score: 10,
+      ...shown,
       graded_at: '2026-11-22T10:15:03.000Z',
-      grading_mode: 'batch',
     });
   });
 });

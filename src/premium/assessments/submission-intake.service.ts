@@ -35,6 +35,7 @@ export class SubmissionIntake {
   async accept(submission: Submission): Promise<AcceptedSubmission> {
     const hash = requestHash(submission.questionId, submission.answerText);
     const key = submission.idempotencyKey;
+    // A retry finds its submission without a transaction; the insert below settles retries racing each other.
     if (key) {
       const earlier = await this.replay(submission.studentId, key, hash);
       if (earlier) return earlier;

@@ -5,6 +5,7 @@ import { Admin1764100000000 } from './1764100000000-admin.js';
 import { QuotaHolds1764200000000 } from './1764200000000-quota-holds.js';
 import { LlmBillingAndGrading1764300000000 } from './1764300000000-llm-billing-and-grading.js';
 import { SubscriptionAudit1764400000000 } from './1764400000000-subscription-audit.js';
+import { GradingLeaseHolder1764520000000 } from './1764520000000-grading-lease-holder.js';
 
 /** Every migration, oldest first. A new migration is added here as well as in this folder. */
 export const ALL_MIGRATIONS = [
@@ -15,4 +16,5 @@ export const ALL_MIGRATIONS = [
   QuotaHolds1764200000000,
   LlmBillingAndGrading1764300000000,
   SubscriptionAudit1764400000000,
+  GradingLeaseHolder1764520000000,
 ];

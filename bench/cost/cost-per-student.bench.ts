@@ -34,10 +34,17 @@ import { modelFor } from '../../src/llm/models/model-selection.js';
 import { LlmPolicies, policyOptions } from '../../src/llm/resilience/llm-policies.js';
 import { pathSchema, pathSystemPrompt } from '../../src/premium/adaptive/adaptive-path.prompt.js';
 import { AdaptivePathService } from '../../src/premium/adaptive/adaptive-path.service.js';
+import { PathAnalytics } from '../../src/premium/adaptive/path-analytics.js';
+import { PathEvidenceCollector } from '../../src/premium/adaptive/path-evidence.collector.js';
+import { PathGenerator } from '../../src/premium/adaptive/path-generator.js';
+import { PathSingleFlight } from '../../src/premium/adaptive/path-single-flight.js';
+import { PathStore } from '../../src/premium/adaptive/path-store.js';
 import { rulesPath, type ChapterEvidence, type Recommendation } from '../../src/premium/adaptive/path-rules.js';
-import { AssessmentGraderService, billingOf, type Pending } from '../../src/premium/assessments/assessment-grader.service.js';
+import { billingOf, type PendingSubmission } from '../../src/premium/assessments/assessment.js';
+import { AssessmentGraderService } from '../../src/premium/assessments/assessment-grader.service.js';
 import type { AssessmentQuestion } from '../../src/premium/assessments/assessment-questions.repository.js';
 import { graderSchema, graderSystem } from '../../src/premium/assessments/grader.prompt.js';
+import { ModelGrader } from '../../src/premium/assessments/model-grader.js';
 import { FakeAnthropicServer } from '../../test/fakes/fake-anthropic.server.js';
 import { logNormal, rngFor } from './random.js';
 import { dollars, figures, int, mean, pct, percentile, printScenario, printWhatIfs, scale } from './report.js';
@@ -178,10 +185,20 @@ async function runScenario(
     { period: '2026-11', resetsAt: new Date(MONTH_START + DAYS * DAY).toISOString() },
   );
   const storage = standIn.adaptivePathStorage();
-  const paths = new AdaptivePathService(storage.db, standIn.chapters(catalog), results, quota, gateway, standIn.keyValueStore(now), config, requests, storage.paths);
+  const evidence = new PathEvidenceCollector(standIn.chapters(catalog), results);
+  const paths = new AdaptivePathService(
+    quota,
+    evidence,
+    new PathGenerator(gateway),
+    new PathStore(standIn.keyValueStore(now), storage.paths, evidence),
+    new PathSingleFlight(storage.builds),
+    new PathAnalytics(requests),
+    config,
+  );
 
-  let pending: Record<string, unknown> | null = null;
-  const grader = new AssessmentGraderService(standIn.graderDatabase(() => pending), gateway, requests, config);
+  let pending: PendingSubmission | null = null;
+  const model = new ModelGrader(gateway);
+  const grader = new AssessmentGraderService(standIn.submissions(() => pending), model, requests, config);
 
   const evidenceOf = (s: standIn.StudentState): ChapterEvidence[] =>
     catalog.map((c) => {
@@ -206,7 +223,7 @@ async function runScenario(
       if (ev.kind === 'path') {
         context = { feature: 'adaptive_paths', seed: String(ev.seq), draft: rulesPath(evidenceOf(s)) };
         try {
-          await paths.path({ studentId: student.id, forceRefresh: false, includeReasoning: false, variant: 'adaptive', requestId: `req-${ev.seq}` });
+          await paths.path({ studentId: student.id, forceRefresh: false, variant: 'adaptive', requestId: `req-${ev.seq}` });
         } catch (error) {
           if ((error as { code?: string }).code !== 'RATE_LIMIT_EXCEEDED') throw error;
           result.quotaRefused++;
@@ -223,8 +240,8 @@ async function runScenario(
         };
         if (config.GRADING_MODE === 'batch') {
           // Through the Message Batches API (a batch of one: what a batch costs does not depend on its size).
-          const row = pending as unknown as Pending;
-          const item = { customId: ev.submissionId, request: grader.request(row), billing: billingOf(row) };
+          const row = pending;
+          const item = { customId: ev.submissionId, request: model.request(row), billing: billingOf(row) };
           const batchId = await gateway.submitBatch([item]);
           const outcomes = await gateway.batchResults(batchId, [item], new Date());
           if (outcomes === 'in_progress') throw new Error('The fake batch should have ended');

@@ -4,13 +4,15 @@
  * key-value store) and the premium services' own persistence. Each keeps what the simulated month
  * needs in memory, on the simulated clock; the usage log's stand-in also does the accounting.
  */
-import type { DataSource } from 'typeorm';
 import type { KeyValueStore } from '../../src/common/cache/key-value-store.js';
 import type { ChaptersService } from '../../src/core/content/chapters.service.js';
 import type { ChapterAttempts, QuizResultsRepository } from '../../src/core/quizzes/quiz-results.repository.js';
 import { parseUsd } from '../../src/common/money/index.js';
 import { computeCost, type TokenUsage } from '../../src/llm/pricing/cost-calculator.js';
+import type { AdaptivePathBuildsRepository } from '../../src/premium/adaptive/adaptive-path-builds.repository.js';
 import type { AdaptivePathsRepository } from '../../src/premium/adaptive/adaptive-paths.repository.js';
+import type { PendingSubmission } from '../../src/premium/assessments/assessment.js';
+import type { AssessmentSubmissionsRepository } from '../../src/premium/assessments/assessment-submissions.repository.js';
 import type { PremiumRequestRecord, PremiumRequestsService } from '../../src/usage/premium-requests.service.js';
 import type { QuotaService } from '../../src/usage/quota/quota.service.js';
 import type { UsageEntry, UsageLogService } from '../../src/usage/usage-log.service.js';
@@ -209,36 +211,29 @@ export function quota(limits: Record<Feature, number>, month: { period: string; 
 
 /**
  * The adaptive paths' persistence: paths are cached in the key-value store, so the stored-path
- * fallback and build claims have nothing to add here. The service opens its transaction on a
- * DataSource (for the quota charge and the stored path); the stand-in's runs the work at once.
+ * fallback and build claims have nothing to add here; saving a path runs its settlement (the
+ * quota charge) at once.
  */
-export function adaptivePathStorage(): { db: DataSource; paths: AdaptivePathsRepository } {
-  const db = {
-    query: async () => [],
-    transaction: async <T>(work: (tx: { query: () => Promise<unknown[]> }) => Promise<T>) => work({ query: async () => [] }),
-  } as unknown as DataSource;
+export function adaptivePathStorage(): { paths: AdaptivePathsRepository; builds: AdaptivePathBuildsRepository } {
   const paths = {
     latest: async () => undefined,
-    insert: async () => undefined,
-    claimBuild: async () => true,
-    releaseBuild: async () => undefined,
+    save: async <T>(_path: unknown, _source: unknown, _evidenceAt: unknown, settle: (tx: { query: () => Promise<unknown[]> }) => Promise<T>) =>
+      settle({ query: async () => [] }),
   } as unknown as AdaptivePathsRepository;
-  return { db, paths };
+  const builds = { claim: async () => true, release: async () => undefined } as unknown as AdaptivePathBuildsRepository;
+  return { paths, builds };
 }
 
-/**
- * The grader's database, holding the one submission being graded. AssessmentGraderService still
- * runs its SQL on a DataSource itself (no repository of its own yet), so this answers by the
- * statement's kind: the lease and the pending row for a SELECT or RETURNING, the feedback insert
- * inside the transaction.
- */
-export function graderDatabase(pending: () => Record<string, unknown> | null): DataSource {
+/** The submissions repository holding the one submission being graded: no other worker holds its lease. */
+export function submissions(pending: () => PendingSubmission | null): AssessmentSubmissionsRepository {
   return {
-    query: async (sql: string) => {
+    lease: async () => true,
+    releaseLease: async () => undefined,
+    status: async () => pending()?.status,
+    pending: async () => {
       const row = pending();
-      return sql.trimStart().startsWith('SELECT') && row ? [row] : sql.includes('RETURNING') && row ? [{ submission_id: row.submission_id }] : [];
+      return row ? [row] : [];
     },
-    transaction: async (work: (tx: { query: (sql: string) => Promise<unknown[]> }) => Promise<boolean>) =>
-      work({ query: async (sql: string) => (sql.includes('INSERT INTO assessment_feedback') ? [{ submission_id: pending()?.submission_id }] : []) }),
-  } as unknown as DataSource;
+    saveGrade: async () => true,
+  } as unknown as AssessmentSubmissionsRepository;
 }

@@ -4,15 +4,25 @@ import { CoreModule } from '../core/index.js';
 import { FeatureFlagsModule } from '../flags/index.js';
 import { LlmModule } from '../llm/index.js';
 import { UsageModule } from '../usage/index.js';
+import { AdaptivePathBuildsRepository } from './adaptive/adaptive-path-builds.repository.js';
 import { AdaptivePathController } from './adaptive/adaptive-path.controller.js';
 import { AdaptivePathService } from './adaptive/adaptive-path.service.js';
 import { AdaptivePathsRepository } from './adaptive/adaptive-paths.repository.js';
+import { PathAnalytics } from './adaptive/path-analytics.js';
+import { PathEvidenceCollector } from './adaptive/path-evidence.collector.js';
+import { PathGenerator } from './adaptive/path-generator.js';
+import { PathSingleFlight } from './adaptive/path-single-flight.js';
+import { PathStore } from './adaptive/path-store.js';
 import { AssessmentGraderService } from './assessments/assessment-grader.service.js';
 import { AssessmentQuestionsRepository } from './assessments/assessment-questions.repository.js';
+import { AssessmentSubmissionsRepository } from './assessments/assessment-submissions.repository.js';
 import { AssessmentsController } from './assessments/assessments.controller.js';
 import { AssessmentsService } from './assessments/assessments.service.js';
 import { BatchGradingService } from './assessments/batch-grading.service.js';
+import { GradingBatchesRepository } from './assessments/grading-batches.repository.js';
 import { GradingQueueService } from './assessments/grading-queue.service.js';
+import { ModelGrader } from './assessments/model-grader.js';
+import { SubmissionIntake } from './assessments/submission-intake.service.js';
 import { PremiumGuard } from './gating/premium.guard.js';
 import { QuotaController } from './quota/quota.controller.js';
 
@@ -22,13 +32,25 @@ import { QuotaController } from './quota/quota.controller.js';
   controllers: [AdaptivePathController, QuotaController, AssessmentsController],
   providers: [
     PremiumGuard,
+    // Adaptive paths: the service orchestrates evidence, generation, the store, single-flight builds and analytics.
     AdaptivePathService,
+    PathEvidenceCollector,
+    PathGenerator,
+    PathStore,
+    PathSingleFlight,
+    PathAnalytics,
     AdaptivePathsRepository,
-    AssessmentQuestionsRepository,
+    AdaptivePathBuildsRepository,
+    // Assessments: intake, the grading run (model grader, queue, batches) and their repositories.
     AssessmentsService,
+    SubmissionIntake,
     AssessmentGraderService,
+    ModelGrader,
     GradingQueueService,
     BatchGradingService,
+    AssessmentQuestionsRepository,
+    AssessmentSubmissionsRepository,
+    GradingBatchesRepository,
   ],
   exports: [GradingQueueService],
 })

@@ -83,6 +83,25 @@ describe('assessments with no LLM configured', () => {
     expect(rows).toHaveLength(0);
   });
 
+  it('refuses a malformed Idempotency-Key, and counts the answer without its surrounding white space', async () => {
+    const s = await premium(t, 'badkey@example.com');
+    const bad = await t.http
+      .post('/api/v2/assessments/submit')
+      .set('authorization', s.auth)
+      .set('idempotency-key', 'has spaces in it')
+      .send({ question_id: '04-rag-q1', answer_text: GOOD })
+      .expect(400);
+    expect(bad.body.error).toMatchObject({ code: 'VALIDATION_ERROR', details: [{ field: 'Idempotency-Key', issue: 'must be 1-128 letters, digits or ._:-' }] });
+    const long = await t.http.post('/api/v2/assessments/submit').set('authorization', s.auth).send({ question_id: '04-rag-q1', answer_text: 'x'.repeat(401) }).expect(400);
+    expect(long.body.error.details).toEqual([{ field: 'answer_text', issue: 'must be at most 400 characters' }]);
+    expect(await usedAssessments(t, s.id)).toBe(0);
+
+    const padded = `  ${'x'.repeat(400)}\n\n`;
+    const res = await t.http.post('/api/v2/assessments/submit').set('authorization', s.auth).send({ question_id: '04-rag-q1', answer_text: padded }).expect(202);
+    const [row] = await t.app.get(DataSource).query('SELECT answer_text FROM assessment_submissions WHERE submission_id = $1', [res.body.submission_id]);
+    expect(row.answer_text).toBe('x'.repeat(400));
+  });
+
   it('returns the same submission for a retried Idempotency-Key, and 409 for the same key with another answer', async () => {
     const s = await premium(t, 'idem@example.com');
     const send = (answer: string) =>

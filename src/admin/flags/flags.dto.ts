@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { PREMIUM_FEATURES, type PremiumFeature } from '../../common/features/index.js';
 
 export class FlagParamsDto {
@@ -39,6 +39,8 @@ export class UpdateFlagDto {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(8)
+  // Only well-formed names are compared; a malformed variant is left to its own validation.
+  @ArrayUnique((v: { name?: unknown }) => (typeof v.name === 'string' ? v.name : v), { message: 'names must be unique' })
   @ValidateNested({ each: true })
   @Type(() => VariantDto)
   variants?: VariantDto[];

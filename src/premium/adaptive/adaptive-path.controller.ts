@@ -6,7 +6,7 @@ import { ApiRoute } from '../../common/http/index.js';
 import { clientSignal } from '../client-gone.js';
 import { ForFeature } from '../gating/premium-feature.decorator.js';
 import { PremiumGuard, type PremiumRequest } from '../gating/premium.guard.js';
-import { AdaptivePathDto, AdaptivePathRequestDto } from './adaptive-path.dto.js';
+import { AdaptivePathDto, AdaptivePathRequestDto, toAdaptivePathDto } from './adaptive-path.dto.js';
 import { AdaptivePathService } from './adaptive-path.service.js';
 
 @ApiTags('premium')
@@ -28,18 +28,18 @@ export class AdaptivePathController {
     errors: ['VALIDATION_ERROR', 'PREMIUM_REQUIRED', 'FEATURE_DISABLED', 'PAYLOAD_TOO_LARGE', 'RATE_LIMIT_EXCEEDED', 'SERVICE_BUSY'],
   })
   @ApiOkResponse({ type: AdaptivePathDto, description: 'The path' })
-  path(
+  async path(
     @Req() request: FastifyRequest & PremiumRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
     @Body() body: AdaptivePathRequestDto,
   ): Promise<AdaptivePathDto> {
-    return this.paths.path({
+    const served = await this.paths.path({
       studentId: request.user.studentId,
       forceRefresh: body.force_refresh ?? false,
-      includeReasoning: body.include_reasoning ?? false,
       variant: request.flag!.variant,
       requestId: request.id,
       signal: clientSignal(request, reply),
     });
+    return toAdaptivePathDto(served, body.include_reasoning ?? false);
   }
 }

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsOptional } from 'class-validator';
+import type { ServedPath } from './adaptive-path.js';
 
 export class AdaptivePathRequestDto {
   // No `default` keyword: generated clients would make the field required.
@@ -30,4 +31,19 @@ export class AdaptivePathDto {
   @ApiProperty({ example: 'adaptive', description: 'The feature-flag variant this student is in' }) variant!: string;
   @ApiProperty({ format: 'date-time', example: '2026-11-22T10:15:00.000Z' }) generated_at!: string;
   @ApiProperty({ format: 'date-time', example: '2026-11-23T10:15:00.000Z' }) expires_at!: string;
+}
+
+/** The answer for a served path: a path from the cache says so, and its reasoning shows only when asked for. */
+export function toAdaptivePathDto(served: ServedPath, includeReasoning: boolean): AdaptivePathDto {
+  const { path } = served;
+  return {
+    path_id: path.path_id,
+    student_id: path.student_id,
+    recommendations: path.recommendations,
+    ...(includeReasoning && { reasoning: path.reasoning }),
+    decision_source: served.source,
+    variant: path.variant,
+    generated_at: path.generated_at,
+    expires_at: path.expires_at,
+  };
 }

@@ -13,24 +13,20 @@ export type AssessmentQuestion = {
   reference_answer: string;
 };
 
+const COLUMNS = 'question_id, chapter_id, prompt, max_score, rubric_summary, rubric, reference_answer';
+
+/** `assessment_questions`: the open-ended questions with their rubrics (written by the seeder). */
 @Injectable()
 export class AssessmentQuestionsRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
+  /** Every question, each chapter's in their order (the chapters' own order is Core's). */
   list(): Promise<AssessmentQuestion[]> {
-    return this.db.query(
-      `SELECT q.question_id, q.chapter_id, q.prompt, q.max_score, q.rubric_summary, q.rubric, q.reference_answer
-         FROM assessment_questions q JOIN chapters c ON c.chapter_id = q.chapter_id
-        ORDER BY c."order", q.position`,
-    );
+    return this.db.query(`SELECT ${COLUMNS} FROM assessment_questions ORDER BY chapter_id, position`);
   }
 
   async get(questionId: string): Promise<AssessmentQuestion | undefined> {
-    const rows: AssessmentQuestion[] = await this.db.query(
-      `SELECT question_id, chapter_id, prompt, max_score, rubric_summary, rubric, reference_answer
-         FROM assessment_questions WHERE question_id = $1`,
-      [questionId],
-    );
+    const rows: AssessmentQuestion[] = await this.db.query(`SELECT ${COLUMNS} FROM assessment_questions WHERE question_id = $1`, [questionId]);
     return rows[0];
   }
 }

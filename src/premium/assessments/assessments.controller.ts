@@ -8,14 +8,19 @@ import { ApiRoute } from '../../common/http/index.js';
 import { clientSignal } from '../client-gone.js';
 import { ForFeature } from '../gating/premium-feature.decorator.js';
 import { PremiumGuard, type PremiumRequest } from '../gating/premium.guard.js';
+import { AnswerLimitPipe } from './answer-limit.pipe.js';
 import {
   AssessmentQuestionListDto,
   FeedbackDto,
   SubmissionAcceptedDto,
   SubmissionParamsDto,
   SubmitAssessmentDto,
+  toAssessmentQuestionDto,
+  toFeedbackDto,
+  toSubmissionAcceptedDto,
 } from './assessments.dto.js';
 import { AssessmentsService } from './assessments.service.js';
+import { IdempotencyKey } from './idempotency-key.decorator.js';
 
 @ApiTags('premium')
 @Controller('api/v2/assessments')
@@ -33,7 +38,7 @@ export class AssessmentsController {
   })
   @ApiOkResponse({ type: AssessmentQuestionListDto, description: 'The questions' })
   async questions(): Promise<AssessmentQuestionListDto> {
-    return { questions: await this.assessments.list() };
+    return { questions: (await this.assessments.list()).map(toAssessmentQuestionDto) };
   }
 
   @Post('submit')
@@ -50,21 +55,21 @@ export class AssessmentsController {
     errors: ['VALIDATION_ERROR', 'PREMIUM_REQUIRED', 'FEATURE_DISABLED', 'NOT_FOUND', 'CONFLICT', 'RATE_LIMIT_EXCEEDED', 'PAYLOAD_TOO_LARGE'],
   })
   @ApiAcceptedResponse({ type: SubmissionAcceptedDto, description: 'Accepted for grading' })
-  submit(
+  async submit(
     @Req() request: FastifyRequest & PremiumRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
-    @Body() body: SubmitAssessmentDto,
+    @Body(AnswerLimitPipe) body: SubmitAssessmentDto,
+    @IdempotencyKey() idempotencyKey: string | undefined,
   ): Promise<SubmissionAcceptedDto> {
-    // Read here rather than with @Headers(), which would document a second, required header parameter.
-    const idempotencyKey = request.headers['idempotency-key'];
-    return this.assessments.submit({
+    const accepted = await this.assessments.submit({
       studentId: request.user.studentId,
       questionId: body.question_id,
       answerText: body.answer_text,
-      idempotencyKey: typeof idempotencyKey === 'string' ? idempotencyKey : undefined,
+      idempotencyKey,
       variant: request.flag!.variant,
       signal: clientSignal(request, reply),
     });
+    return toSubmissionAcceptedDto(accepted);
   }
 
   @Get('feedback/:submission_id')
@@ -75,7 +80,7 @@ export class AssessmentsController {
     errors: ['VALIDATION_ERROR', 'PREMIUM_REQUIRED', 'NOT_FOUND'],
   })
   @ApiOkResponse({ type: FeedbackDto, description: 'The submission and its grade' })
-  feedback(@CurrentStudent() caller: AuthenticatedStudent, @Param() params: SubmissionParamsDto): Promise<FeedbackDto> {
-    return this.assessments.feedback(caller.studentId, params.submission_id);
+  async feedback(@CurrentStudent() caller: AuthenticatedStudent, @Param() params: SubmissionParamsDto): Promise<FeedbackDto> {
+    return toFeedbackDto(await this.assessments.feedback(caller.studentId, params.submission_id));
   }
 }

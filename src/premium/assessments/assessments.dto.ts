@@ -1,17 +1,39 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsNotEmpty, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import type { FieldIssue } from '../../common/errors/index.js';
 import { SLUG } from '../../core/index.js';
+import type { AcceptedSubmission, SubmissionFeedback } from './assessment.js';
+import type { AssessmentQuestion } from './assessment-questions.repository.js';
+
+/** An Idempotency-Key: an opaque client token of at most 128 characters (the column's width). */
+export const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export class SubmitAssessmentDto {
   @ApiProperty({ example: '04-rag-q1', pattern: SLUG.source })
   @Matches(SLUG, { message: 'must be a question id such as 04-rag-q1' })
   question_id!: string;
 
-  @ApiProperty({ example: 'RAG suits knowledge that changes often, because…', description: 'At most ASSESSMENT_MAX_CHARS characters' })
-  @IsString()
-  // The configured limit is checked by the service; this only stops absurd bodies early.
+  @ApiProperty({
+    example: 'RAG suits knowledge that changes often, because…',
+    description: 'At most ASSESSMENT_MAX_CHARS characters, leading and trailing white space not counted (it is not stored)',
+  })
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
+  // The configured limit is checked by AnswerLimitPipe; this only stops absurd bodies early.
   @MaxLength(100_000)
+  @IsNotEmpty({ message: 'must not be empty' })
+  // Checked first (the decorators run bottom up), so the first issue of a non-string says so.
+  @IsString()
   answer_text!: string;
+}
+
+/** The configured limit on an answer (ASSESSMENT_MAX_CHARS), which the DTO's decorators cannot read. */
+export function answerLengthIssue(body: SubmitAssessmentDto, maxChars: number): FieldIssue | undefined {
+  return body.answer_text.length > maxChars ? { field: 'answer_text', issue: `must be at most ${maxChars} characters` } : undefined;
+}
+
+export function idempotencyKeyIssue(key: string): FieldIssue | undefined {
+  return IDEMPOTENCY_KEY.test(key) ? undefined : { field: 'Idempotency-Key', issue: 'must be 1-128 letters, digits or ._:-' };
 }
 
 export class SubmissionParamsDto {
@@ -67,4 +89,34 @@ export class FeedbackDto {
     description: 'How it was graded: at once, or in a Message Batch at half price (GRADING_MODE=batch)',
   })
   grading_mode!: 'interactive' | 'batch' | null;
+}
+
+export function toAssessmentQuestionDto(question: AssessmentQuestion): AssessmentQuestionDto {
+  const { question_id, chapter_id, prompt, max_score, rubric_summary } = question;
+  return { question_id, chapter_id, prompt, max_score, rubric_summary };
+}
+
+export function toSubmissionAcceptedDto(submission: AcceptedSubmission): SubmissionAcceptedDto {
+  return { ...submission, poll_url: `/api/v2/assessments/feedback/${submission.submission_id}` };
+}
+
+/** A submission's feedback: before its grade, no score, empty lists and nothing flagged. */
+export function toFeedbackDto(submission: SubmissionFeedback): FeedbackDto {
+  const grade = submission.grade;
+  return {
+    submission_id: submission.submission_id,
+    question_id: submission.question_id,
+    status: submission.status,
+    score: grade?.score ?? null,
+    max_score: submission.max_score,
+    criteria: grade?.criteria ?? [],
+    feedback: grade?.feedback ?? null,
+    strengths: grade?.strengths ?? [],
+    improvements: grade?.improvements ?? [],
+    off_topic: grade?.off_topic ?? false,
+    injection_suspected: grade?.injection_suspected ?? false,
+    graded_by: grade?.graded_by ?? null,
+    graded_at: grade?.graded_at.toISOString() ?? null,
+    grading_mode: grade?.grading_mode ?? null,
+  };
 }

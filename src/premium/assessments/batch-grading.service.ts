@@ -1,17 +1,16 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
 import { FEATURES } from '../../common/features/index.js';
 import { APP_CONFIG } from '../../config/index.js';
 import type { AppConfig } from '../../config/index.js';
 import type { BatchItem } from '../../llm/index.js';
 import { LlmGateway } from '../../llm/index.js';
 import { modelFor } from '../../llm/index.js';
+import { billingOf, type PendingSubmission } from './assessment.js';
+import { AssessmentGraderService } from './assessment-grader.service.js';
+import { AssessmentSubmissionsRepository } from './assessment-submissions.repository.js';
 import type { LlmGrade } from './grader.prompt.js';
-import { AssessmentGraderService, billingOf, type Pending } from './assessment-grader.service.js';
-
-/** One process at a time works the batches (any process may, so a crashed one is replaced). */
-const LOCK_KEY = 'course-companion:grading-batches';
+import { GradingBatchesRepository } from './grading-batches.repository.js';
+import { ModelGrader } from './model-grader.js';
 
 /**
  * Economy grading (GRADING_MODE=batch): submissions handed over by the queue wait in PostgreSQL
@@ -27,10 +26,12 @@ export class BatchGradingService implements OnModuleInit, OnApplicationShutdown 
   private running?: Promise<void>;
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly gateway: LlmGateway,
     private readonly grader: AssessmentGraderService,
+    private readonly model: ModelGrader,
+    private readonly batches: GradingBatchesRepository,
+    private readonly submissions: AssessmentSubmissionsRepository,
   ) {}
 
   get enabled(): boolean {
@@ -51,6 +52,11 @@ export class BatchGradingService implements OnModuleInit, OnApplicationShutdown 
     await this.running;
   }
 
+  /** Hands a submission to the next batch (GRADING_MODE=batch); false when it is to be graded now. */
+  async handOver(submissionId: string): Promise<boolean> {
+    return this.enabled && (await this.batches.handOver(submissionId));
+  }
+
   /** Collects finished batches, then sends what has waited long enough. Never throws. */
   tick(): Promise<void> {
     this.running ??= this.work()
@@ -60,19 +66,15 @@ export class BatchGradingService implements OnModuleInit, OnApplicationShutdown 
   }
 
   private async work(): Promise<void> {
-    await this.db.transaction(async (tx) => {
-      const [lock]: { locked: boolean }[] = await tx.query(`SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked`, [LOCK_KEY]);
-      if (!lock?.locked) return;
+    await this.batches.whileLocked(async () => {
       await this.collect();
       await this.send();
     });
   }
 
   private async collect(): Promise<void> {
-    const open: { batch_id: string; created_at: Date }[] = await this.db.query(`SELECT batch_id, created_at FROM grading_batches WHERE ended_at IS NULL ORDER BY created_at`);
-    for (const batch of open) {
-      const ids: { submission_id: string }[] = await this.db.query(`SELECT submission_id FROM assessment_submissions WHERE grading_batch_id = $1 AND status = 'pending'`, [batch.batch_id]);
-      const pending = await this.grader.pending(ids.map((r) => r.submission_id));
+    for (const batch of await this.batches.open()) {
+      const pending = await this.submissions.pending(await this.batches.pendingIn(batch.batch_id));
       const items = pending.map((p) => this.item(p));
       const outcomes = await this.gateway.batchResults<LlmGrade>(batch.batch_id, items, batch.created_at);
       if (outcomes === 'in_progress') continue;
@@ -81,39 +83,25 @@ export class BatchGradingService implements OnModuleInit, OnApplicationShutdown 
         const submission = byId.get(outcome.customId);
         if (submission) await this.grader.finishFromBatch(submission, outcome, batch.created_at);
       }
-      // Anything the batch did not answer waits for the next batch.
-      await this.db.query(`UPDATE assessment_submissions SET grading_batch_id = NULL WHERE grading_batch_id = $1 AND status = 'pending'`, [batch.batch_id]);
-      await this.db.query(`UPDATE grading_batches SET ended_at = now() WHERE batch_id = $1`, [batch.batch_id]);
+      await this.batches.end(batch.batch_id);
       this.logger.log({ batch_id: batch.batch_id, graded: outcomes.length }, 'Batch graded');
     }
   }
 
   private async send(): Promise<void> {
-    const waiting: { submission_id: string; waited_ms: number }[] = await this.db.query(
-      `SELECT submission_id, extract(epoch FROM now() - batch_requested_at) * 1000 AS waited_ms
-         FROM assessment_submissions
-        WHERE status = 'pending' AND batch_requested_at IS NOT NULL AND grading_batch_id IS NULL
-        ORDER BY batch_requested_at LIMIT $1`,
-      [this.config.GRADING_BATCH_MAX],
-    );
+    const waiting = await this.batches.waiting(this.config.GRADING_BATCH_MAX);
     if (waiting.length === 0) return;
     const full = waiting.length >= this.config.GRADING_BATCH_MAX;
-    if (!full && Number(waiting[0]!.waited_ms) < this.config.GRADING_BATCH_WAIT_SECONDS * 1000) return;
-    const pending = await this.grader.pending(waiting.map((w) => w.submission_id));
+    if (!full && waiting[0]!.waited_ms < this.config.GRADING_BATCH_WAIT_SECONDS * 1000) return;
+    const pending = await this.submissions.pending(waiting.map((w) => w.submission_id));
     if (pending.length === 0) return;
     const batchId = await this.gateway.submitBatch(pending.map((p) => this.item(p)));
-    await this.db.transaction(async (tx) => {
-      await tx.query(`INSERT INTO grading_batches (batch_id, model, size) VALUES ($1, $2, $3)`, [batchId, this.gatewayModel(), pending.length]);
-      await tx.query(`UPDATE assessment_submissions SET grading_batch_id = $1 WHERE submission_id = ANY($2::uuid[]) AND status = 'pending'`, [
-        batchId,
-        pending.map((p) => p.submission_id),
-      ]);
-    });
+    await this.batches.record(batchId, this.gatewayModel(), pending.map((p) => p.submission_id));
     this.logger.log({ batch_id: batchId, size: pending.length }, 'Batch of gradings sent');
   }
 
-  private item(submission: Pending): BatchItem<LlmGrade> {
-    return { customId: submission.submission_id, request: this.grader.request(submission), billing: billingOf(submission) };
+  private item(submission: PendingSubmission): BatchItem<LlmGrade> {
+    return { customId: submission.submission_id, request: this.model.request(submission), billing: billingOf(submission) };
   }
 
   private gatewayModel(): string {

@@ -3,12 +3,15 @@ import { HealthIndicators } from '../../common/health/index.js';
 import { AppMetrics } from '../../common/metrics/index.js';
 import { InjectDataSource } from '@nestjs/typeorm';
 import PgBoss from 'pg-boss';
-import type { DataSource, QueryRunner } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { APP_CONFIG } from '../../config/index.js';
 import type { AppConfig } from '../../config/index.js';
-import { AssessmentGraderService, GradingDeferred } from './assessment-grader.service.js';
+import type { SqlExecutor } from '../../usage/index.js';
+import { AssessmentGraderService } from './assessment-grader.service.js';
+import { AssessmentSubmissionsRepository } from './assessment-submissions.repository.js';
 import { BatchGradingService } from './batch-grading.service.js';
 import { gradingBudgetMs, gradingBudgetProblems } from './grading-budget.js';
+import { GradingDeferred } from './model-grader.js';
 
 export const GRADING_QUEUE = 'assessment-grading';
 const RETRY_LIMIT = 3;
@@ -36,6 +39,7 @@ export class GradingQueueService implements OnModuleInit, OnApplicationShutdown 
     @InjectDataSource() private readonly db: DataSource,
     private readonly grader: AssessmentGraderService,
     private readonly batches: BatchGradingService,
+    private readonly submissions: AssessmentSubmissionsRepository,
     health: HealthIndicators,
     @Optional() metrics?: AppMetrics,
   ) {
@@ -99,8 +103,8 @@ export class GradingQueueService implements OnModuleInit, OnApplicationShutdown 
     const submissionId = job.data.submission_id;
     try {
       // Economy mode: the submission waits in PostgreSQL for the next batch (rules-variant ones are graded now).
-      if (!(this.batches.enabled && (await this.grader.handToBatch(submissionId)))) {
-        await this.grader.grade(submissionId, { final: job.retryCount >= RETRY_LIMIT });
+      if (!(await this.batches.handOver(submissionId))) {
+        await this.grader.grade(submissionId, { final: job.retryCount >= RETRY_LIMIT, holder: job.id });
       }
     } catch (error) {
       if (error instanceof GradingDeferred) {
@@ -110,7 +114,7 @@ export class GradingQueueService implements OnModuleInit, OnApplicationShutdown 
       }
       this.logger.error({ err: error, submission_id: submissionId, retry: job.retryCount }, 'Grading failed');
       await this.settle(job, async () => {
-        if (job.retryCount >= RETRY_LIMIT) await this.grader.markFailed(submissionId);
+        if (job.retryCount >= RETRY_LIMIT) await this.submissions.markFailed(submissionId);
         await this.boss.fail(GRADING_QUEUE, job.id, { message: error instanceof Error ? error.message : 'grading failed' });
       });
       return;
@@ -151,13 +155,13 @@ export class GradingQueueService implements OnModuleInit, OnApplicationShutdown 
   }
 
   /** Queues grading inside the caller's transaction: the job exists exactly when the submission does. */
-  async enqueue(submissionId: string, tx: QueryRunner): Promise<void> {
+  async enqueue(submissionId: string, tx: SqlExecutor): Promise<void> {
     await this.boss.send(
       GRADING_QUEUE,
       { submission_id: submissionId },
       {
         singletonKey: submissionId,
-        db: { executeSql: async (text: string, values: unknown[]) => ({ rows: (await tx.query(text, values)) as unknown[] }) },
+        db: { executeSql: async (text: string, values: unknown[]) => ({ rows: await tx.query<unknown[]>(text, values) }) },
       },
     );
   }

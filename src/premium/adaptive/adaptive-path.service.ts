@@ -5,8 +5,7 @@ import type { DataSource } from 'typeorm';
 import { ApiException } from '../../common/errors/index.js';
 import { KEY_VALUE_STORE, type KeyValueStore } from '../../common/cache/index.js';
 import { FEATURES } from '../../common/features/index.js';
-import { APP_CONFIG } from '../../config/index.js';
-import type { AppConfig } from '../../config/index.js';
+import { configSlice, type ConfigOf } from '../../config/index.js';
 import { ChaptersService } from '../../core/index.js';
 import { QuizResultsRepository } from '../../core/index.js';
 import type { LlmClient } from '../../llm/index.js';
@@ -49,6 +48,8 @@ export type PathRequest = {
   signal?: AbortSignal;
 };
 
+export const adaptivePathConfig = configSlice('adaptive-paths', ['ENABLE_PHASE2_CACHING']);
+
 /**
  * The adaptive learning path: rules first (they alone make a valid path), the model second to
  * refine order and reasons, the rules again if the model fails. Cached per student for a day,
@@ -65,7 +66,7 @@ export class AdaptivePathService {
     private readonly quota: QuotaService,
     @Inject(LLM_CLIENT) private readonly llm: LlmClient,
     @Inject(KEY_VALUE_STORE) private readonly cache: KeyValueStore,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(adaptivePathConfig.KEY) private readonly config: ConfigOf<typeof adaptivePathConfig>,
     private readonly requests: PremiumRequestsService,
     private readonly paths: AdaptivePathsRepository,
   ) {}

@@ -1,8 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { FEATURES } from '../../common/features/index.js';
-import { APP_CONFIG } from '../../config/index.js';
-import type { AppConfig } from '../../config/index.js';
+import { configSlice, type ConfigOf } from '../../config/index.js';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { BillingContext, LlmClient, LlmRequest, LlmResult } from '../../llm/index.js';
@@ -40,6 +39,8 @@ const LEASE_POLL_MS = 250;
 /** The grade's own output budget (the adapter adds room for adaptive thinking by LLM_EFFORT). */
 const GRADE_MAX_TOKENS = 1500;
 
+export const graderConfig = configSlice('assessment-grader', ['GRADING_JOB_TIMEOUT_SECONDS']);
+
 /**
  * Grades one submission, exactly once: the model with the rubric (asked again only when that can
  * help: an answer that fails the checks or the schema, or one cut off at max_tokens, which gets
@@ -55,7 +56,7 @@ export class AssessmentGraderService {
     @InjectDataSource() private readonly db: DataSource,
     @Inject(LLM_CLIENT) private readonly llm: LlmClient,
     private readonly requests: PremiumRequestsService,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(graderConfig.KEY) private readonly config: ConfigOf<typeof graderConfig>,
   ) {}
 
   /** `final`: the job's last try, when throttling no longer defers but falls back to the rules grader. */

@@ -4,8 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { ApiException } from '../../common/errors/index.js';
 import { FEATURES } from '../../common/features/index.js';
-import { APP_CONFIG } from '../../config/index.js';
-import type { AppConfig } from '../../config/index.js';
+import { configSlice, type ConfigOf } from '../../config/index.js';
 import { QuotaService } from '../../usage/index.js';
 import { clientGone } from '../client-gone.js';
 import { quotaExceeded } from '../premium-errors.js';
@@ -42,6 +41,8 @@ type FeedbackRow = {
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,128}$/;
 
+export const assessmentsConfig = configSlice('assessments', ['ASSESSMENT_MAX_CHARS']);
+
 @Injectable()
 export class AssessmentsService {
   constructor(
@@ -49,7 +50,7 @@ export class AssessmentsService {
     private readonly questions: AssessmentQuestionsRepository,
     private readonly quota: QuotaService,
     private readonly queue: GradingQueueService,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(assessmentsConfig.KEY) private readonly config: ConfigOf<typeof assessmentsConfig>,
   ) {}
 
   async list(): Promise<AssessmentQuestionDto[]> {

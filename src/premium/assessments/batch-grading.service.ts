@@ -2,8 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleIn
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { FEATURES } from '../../common/features/index.js';
-import { APP_CONFIG } from '../../config/index.js';
-import type { AppConfig } from '../../config/index.js';
+import { configSlice, type ConfigOf } from '../../config/index.js';
 import type { BatchItem } from '../../llm/index.js';
 import { LlmGateway } from '../../llm/index.js';
 import { modelFor } from '../../llm/index.js';
@@ -12,6 +11,18 @@ import { AssessmentGraderService, billingOf, type Pending } from './assessment-g
 
 /** One process at a time works the batches (any process may, so a crashed one is replaced). */
 const LOCK_KEY = 'course-companion:grading-batches';
+
+export const batchGradingConfig = configSlice('batch-grading', [
+  'GRADING_MODE',
+  'GRADING_IN_API',
+  'GRADING_BATCH_MAX',
+  'GRADING_BATCH_WAIT_SECONDS',
+  'GRADING_BATCH_POLL_SECONDS',
+  // The grading model, recorded with each batch.
+  FEATURES.assessments.model.env,
+  'LLM_MODEL',
+  'ANTHROPIC_MODEL',
+]);
 
 /**
  * Economy grading (GRADING_MODE=batch): submissions handed over by the queue wait in PostgreSQL
@@ -28,7 +39,7 @@ export class BatchGradingService implements OnModuleInit, OnApplicationShutdown 
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(batchGradingConfig.KEY) private readonly config: ConfigOf<typeof batchGradingConfig>,
     private readonly gateway: LlmGateway,
     private readonly grader: AssessmentGraderService,
   ) {}

@@ -57,14 +57,14 @@ module.exports = {
     },
     {
       name: 'entry-through-index',
-      comment: 'Entry files (main.ts, worker.ts, http-app.ts, app.module.ts) use modules through their index.ts.',
+      comment: 'Entry files (main.ts, worker.ts, http-app.ts, app.module.ts, worker.module.ts) use modules through their index.ts.',
       severity: 'error',
       from: { path: `${SRC}[^/]+\\.ts$` },
       to: { path: `${SRC}[^/]+/`, pathNot: PUBLIC_ENTRY },
     },
     {
       name: 'entry-files-only-wire',
-      comment: 'main.ts -> http-app.ts -> app.module.ts; worker.ts -> app.module.ts. Nothing imports main.ts or worker.ts.',
+      comment: 'main.ts -> http-app.ts -> app.module.ts; worker.ts -> worker.module.ts. Nothing imports main.ts or worker.ts.',
       severity: 'error',
       from: { path: SRC },
       to: { path: `${SRC}(main|worker)\\.ts$` },
@@ -103,6 +103,20 @@ module.exports = {
       severity: 'error',
       from: { path: SRC, pathNot: `${SRC}llm/adapters/` },
       to: { path: 'node_modules/(@anthropic-ai|openai)/' },
+    },
+    {
+      name: 'one-jwt-library',
+      comment: 'Access tokens are signed and verified with @nestjs/jwt (common/auth), never with jsonwebtoken directly.',
+      severity: 'error',
+      from: { path: SRC },
+      to: { path: 'node_modules/(@types/)?jsonwebtoken/' },
+    },
+    {
+      name: 'one-cache',
+      comment: 'In-process caches go through common/cache (Memo); only it uses lru-cache.',
+      severity: 'error',
+      from: { path: SRC, pathNot: `${SRC}common/cache/` },
+      to: { path: 'node_modules/lru-cache/' },
     },
     {
       name: 'no-circular',

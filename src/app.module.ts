@@ -12,7 +12,7 @@ import { DatabaseModule } from './database/index.js';
 import { HealthModule } from './health/index.js';
 import { PremiumModule, PremiumReportingModule } from './premium/index.js';
 import { AdminModule } from './admin/index.js';
-import { MetricsModule } from './common/metrics/index.js';
+import { MetricsEndpointModule, MetricsModule } from './common/metrics/index.js';
 
 export type AppModuleOptions = { config: AppConfig; databaseUrl: string };
 
@@ -27,6 +27,7 @@ export class AppModule {
         DatabaseModule.forRoot(databaseUrl),
         RedisModule,
         MetricsModule,
+        MetricsEndpointModule,
         // Before AuthCommonModule: guards run in this order (address limit, auth, student limit).
         ThrottlingModule,
         // The guard asks Core whether a token's account still exists (common imports no module).

@@ -1,13 +1,13 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { AppModule } from './app.module.js';
 import { assertBootable } from './boot-checks.js';
 import { createLogger } from './common/logging/index.js';
 import { NestPinoLogger } from './common/logging/index.js';
 import { ConfigError, configFromEnvironment, type AppConfig } from './config/index.js';
+import { WorkerModule } from './worker.module.js';
 
 /**
- * A grading worker: the same modules as the API, no HTTP server, always working the queue.
+ * A grading worker: the grading modules of the API (worker.module.ts), no HTTP, always working the queue.
  * Run as many as you like against one DATABASE_URL (`npm run worker`).
  */
 async function main(): Promise<void> {
@@ -25,7 +25,7 @@ async function main(): Promise<void> {
   }
   const log = createLogger(config);
   const app = await NestFactory.createApplicationContext(
-    AppModule.register({ config: { ...config, GRADING_IN_API: true }, databaseUrl: config.DATABASE_URL }),
+    WorkerModule.register({ config: { ...config, GRADING_IN_API: true }, databaseUrl: config.DATABASE_URL }),
     { logger: new NestPinoLogger(log) },
   );
   log.info('Grading worker started');

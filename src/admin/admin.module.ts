@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
 import { CompletionSourcesModule } from '../common/reporting/index.js';
+import { AppConfigModule } from '../config/index.js';
 import { CoreModule } from '../core/index.js';
 import { FeatureFlagsModule } from '../flags/index.js';
 import { UsageModule } from '../usage/index.js';
 import { AdminGuard } from './admin.guard.js';
 import { AlertsModule } from './alerts/alerts.module.js';
-import { CostReportService } from './costs/cost-report.service.js';
+import { costReportConfig, CostReportService } from './costs/cost-report.service.js';
 import { CostsController } from './costs/costs.controller.js';
 import { DashboardModule } from './dashboard/dashboard.module.js';
 import { FlagsAdminController } from './flags/flags-admin.controller.js';
@@ -18,7 +19,7 @@ import { SubscriptionsService } from './subscriptions/subscriptions.service.js';
 
 /** The operators' side: cost reports, alerts, flags, metrics, subscriptions and the dashboard. */
 @Module({
-  imports: [CoreModule, FeatureFlagsModule, UsageModule, AlertsModule, DashboardModule, CompletionSourcesModule],
+  imports: [CoreModule, FeatureFlagsModule, UsageModule, AlertsModule, DashboardModule, CompletionSourcesModule, AppConfigModule.forFeature(costReportConfig)],
   controllers: [CostsController, FlagsAdminController, MetricsController, SubscriptionsController],
   providers: [AdminGuard, CostReportService, FlagsAdminService, MetricsReportService, SubscriptionAuditRepository, SubscriptionsService],
 })

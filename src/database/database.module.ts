@@ -1,8 +1,9 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import type { AppConfig } from '../config/index.js';
+import { AppConfigModule, configSlice, type ConfigOf } from '../config/index.js';
 import { dataSourceOptions, runtimeTimeouts } from './data-source-options.js';
+
+export const databaseConfig = configSlice('database', ['DATABASE_POOL_SIZE', 'DATABASE_STATEMENT_TIMEOUT_MS', 'DATABASE_CONNECT_TIMEOUT_MS']);
 
 @Module({})
 export class DatabaseModule {
@@ -11,13 +12,11 @@ export class DatabaseModule {
       module: DatabaseModule,
       imports: [
         TypeOrmModule.forRootAsync({
-          inject: [ConfigService],
-          useFactory: (config: ConfigService<AppConfig, true>) => {
-            const options = dataSourceOptions(url, config.get('DATABASE_POOL_SIZE', { infer: true }));
-            const timeouts = runtimeTimeouts(
-              config.get('DATABASE_STATEMENT_TIMEOUT_MS', { infer: true }),
-              config.get('DATABASE_CONNECT_TIMEOUT_MS', { infer: true }),
-            );
+          imports: [AppConfigModule.forFeature(databaseConfig)],
+          inject: [databaseConfig.KEY],
+          useFactory: (config: ConfigOf<typeof databaseConfig>) => {
+            const options = dataSourceOptions(url, config.DATABASE_POOL_SIZE);
+            const timeouts = runtimeTimeouts(config.DATABASE_STATEMENT_TIMEOUT_MS, config.DATABASE_CONNECT_TIMEOUT_MS);
             return {
               ...options,
               extra: { ...(options.extra as object), ...timeouts },

@@ -1,12 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { Memo } from '../common/cache/index.js';
 import { defaultVariant, FEATURES, PREMIUM_FEATURES, type PremiumFeature } from '../common/features/index.js';
-import { APP_CONFIG } from '../config/index.js';
-import type { AppConfig } from '../config/index.js';
+import { configSlice, type ConfigOf } from '../config/index.js';
 import { decide, type FlagDecision, type FlagState} from './feature-flags.js';
 import { FeatureFlagsRepository } from './feature-flags.repository.js';
 
 /** How long an instance trusts its copy of the flags table: changes reach every instance within this. */
 const REFRESH_MS = 5000;
+
+/** Each feature's ENABLE_* setting: its flag's default. */
+export const featureFlagsConfig = configSlice('feature-flags', PREMIUM_FEATURES.map((f) => FEATURES[f].flag.env));
 
 /**
  * Feature flags: the ENABLE_* settings are the defaults, the feature_flags table overrides them
@@ -14,11 +17,11 @@ const REFRESH_MS = 5000;
  */
 @Injectable()
 export class FeatureFlagsService {
-  private cache?: { at: number; flags: Map<PremiumFeature, FlagState> };
+  private readonly cache = new Memo<Promise<Map<PremiumFeature, FlagState>>>({ max: 1, ttlMs: REFRESH_MS });
 
   constructor(
     private readonly stored: FeatureFlagsRepository,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(featureFlagsConfig.KEY) private readonly config: ConfigOf<typeof featureFlagsConfig>,
   ) {}
 
   async decide(feature: PremiumFeature, studentId: string): Promise<FlagDecision> {
@@ -29,12 +32,12 @@ export class FeatureFlagsService {
     return (await this.all()).get(feature)!;
   }
 
-  async all(): Promise<Map<PremiumFeature, FlagState>> {
-    if (this.cache && Date.now() - this.cache.at < REFRESH_MS) return this.cache.flags;
-    const flags = new Map<PremiumFeature, FlagState>(PREMIUM_FEATURES.map((f) => [f, this.defaultFor(f)]));
-    for (const row of await this.stored.all()) flags.set(row.feature, row);
-    this.cache = { at: Date.now(), flags };
-    return flags;
+  all(): Promise<Map<PremiumFeature, FlagState>> {
+    return this.cache.get('flags', async () => {
+      const flags = new Map<PremiumFeature, FlagState>(PREMIUM_FEATURES.map((f) => [f, this.defaultFor(f)]));
+      for (const row of await this.stored.all()) flags.set(row.feature, row);
+      return flags;
+    });
   }
 
   /** Stores a changed flag with its audit entry; this instance sees it at once, the others within REFRESH_MS. */
@@ -45,7 +48,7 @@ export class FeatureFlagsService {
 
   /** Drops this instance's copy (after a write through this instance). */
   invalidate(): void {
-    this.cache = undefined;
+    this.cache.clear();
   }
 
   private defaultFor(feature: PremiumFeature): FlagState {

@@ -1,22 +1,24 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
 import { FEATURES, PREMIUM_FEATURES } from '../common/features/index.js';
 import { HealthIndicators, type HealthCheckName, type HealthDetails } from '../common/health/index.js';
 import { REDIS } from '../common/redis/index.js';
-import type { AppConfig } from '../config/index.js';
+import { configSlice, type ConfigOf } from '../config/index.js';
 import type { CheckDto, HealthDto } from './health.dto.js';
 
 const CHECK_TIMEOUT_MS = 2000;
+
+/** Phase 2 is on when any premium feature's flag is on by default. */
+export const healthConfig = configSlice('health', PREMIUM_FEATURES.map((f) => FEATURES[f].flag.env));
 
 @Injectable()
 export class HealthService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(REDIS) private readonly redis: Redis | null,
-    private readonly config: ConfigService<AppConfig, true>,
+    @Inject(healthConfig.KEY) private readonly config: ConfigOf<typeof healthConfig>,
     private readonly indicators: HealthIndicators,
   ) {}
 
@@ -29,11 +31,10 @@ export class HealthService {
     ]);
     const queue = queueCheck.check;
     const llm = { ...llmCheck.check, ...llmCheck.details };
-    const get = <K extends keyof AppConfig>(key: K) => this.config.get(key, { infer: true });
     return {
       status: [database, cache, queue, llm].every((c) => c.status === 'up') ? 'healthy' : 'degraded',
       phase1_enabled: true,
-      phase2_enabled: PREMIUM_FEATURES.some((f) => get(FEATURES[f].flag.env)),
+      phase2_enabled: PREMIUM_FEATURES.some((f) => this.config[FEATURES[f].flag.env]),
       llm_provider: llm.provider,
       checks: { database, cache, queue, llm },
       timestamp: new Date().toISOString(),

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { FEATURES, LLM_FEATURES } from '../common/features/index.js';
 import { AppMetrics } from '../common/metrics/index.js';
-import { APP_CONFIG } from '../config/index.js';
-import type { AppConfig } from '../config/index.js';
+import { configSlice, type ConfigOf } from '../config/index.js';
 import type { PriceSource } from '../usage/index.js';
 import { UsageLogService } from '../usage/index.js';
 import type {
@@ -27,6 +27,17 @@ import { assertNoIdentity } from './privacy.js';
 import { LlmPolicies } from './resilience/llm-policies.js';
 
 const AUTH_RECHECK_MS = 60_000;
+/** Which model each feature uses, and the prices configured for a model the price list lacks. */
+export const modelConfig = configSlice('llm-models', [
+  'ANTHROPIC_MODEL',
+  'LLM_MODEL',
+  ...LLM_FEATURES.map((f) => FEATURES[f].model.env),
+  'LLM_PRICE_INPUT',
+  'LLM_PRICE_OUTPUT',
+  'LLM_PRICE_CACHE_READ',
+  'LLM_PRICE_CACHE_WRITE',
+]);
+
 const NO_TOKENS: TokenUsage = { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0 };
 
 /**
@@ -48,7 +59,7 @@ export class LlmGateway implements LlmClient {
     @Inject(LLM_ADAPTER) private readonly adapter: LlmAdapter,
     private readonly usage: UsageLogService,
     private readonly policies: LlmPolicies,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(modelConfig.KEY) private readonly config: ConfigOf<typeof modelConfig>,
     @Optional() metrics?: AppMetrics,
   ) {
     this.override = priceOverride(config, adapter.provider);

@@ -1,24 +1,32 @@
 import { Inject, Logger, Module, type OnModuleInit } from '@nestjs/common';
 import { HealthIndicators, HealthIndicatorsModule } from '../common/health/index.js';
-import { APP_CONFIG } from '../config/index.js';
-import type { AppConfig } from '../config/index.js';
+import { AppConfigModule, configSlice, type ConfigOf } from '../config/index.js';
 import { UsageModule } from '../usage/index.js';
 import { AnthropicAdapter } from './adapters/anthropic.adapter.js';
 import { OpenAiCompatibleAdapter } from './adapters/openai-compatible.adapter.js';
 import { RulesAdapter } from './adapters/rules.adapter.js';
 import type { LlmAdapter } from './llm-client.port.js';
-import { LlmGateway } from './llm-gateway.service.js';
+import { LlmGateway, modelConfig } from './llm-gateway.service.js';
 import { LLM_ADAPTER, LLM_CLIENT } from './llm.tokens.js';
 import { modelWarnings } from './models/model-warnings.js';
-import { LlmPolicies, policyOptions } from './resilience/llm-policies.js';
+import { llmPolicyConfig, LlmPolicies, policyOptions } from './resilience/llm-policies.js';
 
 const usageLogger = new Logger('LlmUsage');
+
+export const providerConfig = configSlice('llm-provider', [
+  'ANTHROPIC_API_KEY',
+  'ANTHROPIC_BASE_URL',
+  'LLM_EFFORT',
+  'LLM_BASE_URL',
+  'LLM_API_KEY',
+  'LLM_MAX_TOKENS_PARAM',
+]);
 
 /**
  * Which provider answers: Anthropic with a key, else an OpenAI-compatible server, else rules.
  * (A configuration that cannot be priced or has no model to call is stopped at boot: boot-checks.ts.)
  */
-export function createAdapter(config: AppConfig): LlmAdapter {
+export function createAdapter(config: ConfigOf<typeof providerConfig>): LlmAdapter {
   if (config.ANTHROPIC_API_KEY) {
     return new AnthropicAdapter({
       apiKey: config.ANTHROPIC_API_KEY,
@@ -39,13 +47,13 @@ export function createAdapter(config: AppConfig): LlmAdapter {
  * that import LlmModule can reach the model, and Core never does.
  */
 @Module({
-  imports: [UsageModule, HealthIndicatorsModule],
+  imports: [UsageModule, HealthIndicatorsModule, AppConfigModule.forFeature(providerConfig, llmPolicyConfig, modelConfig)],
   providers: [
-    { provide: LLM_ADAPTER, inject: [APP_CONFIG], useFactory: createAdapter },
+    { provide: LLM_ADAPTER, inject: [providerConfig.KEY], useFactory: createAdapter },
     {
       provide: LlmPolicies,
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => new LlmPolicies(policyOptions(config)),
+      inject: [llmPolicyConfig.KEY],
+      useFactory: (config: ConfigOf<typeof llmPolicyConfig>) => new LlmPolicies(policyOptions(config)),
     },
     LlmGateway,
     { provide: LLM_CLIENT, useExisting: LlmGateway },
@@ -58,7 +66,7 @@ export class LlmModule implements OnModuleInit {
 
   constructor(
     private readonly gateway: LlmGateway,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(modelConfig.KEY) private readonly config: ConfigOf<typeof modelConfig>,
     private readonly health: HealthIndicators,
   ) {}
 

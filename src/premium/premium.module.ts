@@ -1,34 +1,37 @@
 import { Module } from '@nestjs/common';
-import { HealthIndicatorsModule } from '../common/health/index.js';
+import { AppConfigModule } from '../config/index.js';
 import { CoreModule } from '../core/index.js';
 import { FeatureFlagsModule } from '../flags/index.js';
 import { LlmModule } from '../llm/index.js';
 import { UsageModule } from '../usage/index.js';
 import { AdaptivePathBuildsRepository } from './adaptive/adaptive-path-builds.repository.js';
 import { AdaptivePathController } from './adaptive/adaptive-path.controller.js';
-import { AdaptivePathService } from './adaptive/adaptive-path.service.js';
+import { adaptivePathConfig, AdaptivePathService } from './adaptive/adaptive-path.service.js';
 import { AdaptivePathsRepository } from './adaptive/adaptive-paths.repository.js';
 import { PathAnalytics } from './adaptive/path-analytics.js';
 import { PathEvidenceCollector } from './adaptive/path-evidence.collector.js';
 import { PathGenerator } from './adaptive/path-generator.js';
 import { PathSingleFlight } from './adaptive/path-single-flight.js';
 import { PathStore } from './adaptive/path-store.js';
-import { AssessmentGraderService } from './assessments/assessment-grader.service.js';
+import { answerLimitConfig } from './assessments/answer-limit.pipe.js';
+import { AssessmentGradingModule } from './assessments/assessment-grading.module.js';
 import { AssessmentQuestionsRepository } from './assessments/assessment-questions.repository.js';
-import { AssessmentSubmissionsRepository } from './assessments/assessment-submissions.repository.js';
 import { AssessmentsController } from './assessments/assessments.controller.js';
 import { AssessmentsService } from './assessments/assessments.service.js';
-import { BatchGradingService } from './assessments/batch-grading.service.js';
-import { GradingBatchesRepository } from './assessments/grading-batches.repository.js';
-import { GradingQueueService } from './assessments/grading-queue.service.js';
-import { ModelGrader } from './assessments/model-grader.js';
 import { SubmissionIntake } from './assessments/submission-intake.service.js';
-import { PremiumGuard } from './gating/premium.guard.js';
+import { PremiumGuard, premiumGateConfig } from './gating/premium.guard.js';
 import { QuotaController } from './quota/quota.controller.js';
 
 /** Phase 2 student features (v2 routes): gated, flagged, quota-limited, cached. */
 @Module({
-  imports: [CoreModule, LlmModule, UsageModule, FeatureFlagsModule, HealthIndicatorsModule],
+  imports: [
+    CoreModule,
+    LlmModule,
+    UsageModule,
+    FeatureFlagsModule,
+    AssessmentGradingModule,
+    AppConfigModule.forFeature(adaptivePathConfig, answerLimitConfig, premiumGateConfig),
+  ],
   controllers: [AdaptivePathController, QuotaController, AssessmentsController],
   providers: [
     PremiumGuard,
@@ -41,17 +44,10 @@ import { QuotaController } from './quota/quota.controller.js';
     PathAnalytics,
     AdaptivePathsRepository,
     AdaptivePathBuildsRepository,
-    // Assessments: intake, the grading run (model grader, queue, batches) and their repositories.
+    // Assessments: intake and questions here; the grading run (model grader, queue, batches) in AssessmentGradingModule.
     AssessmentsService,
     SubmissionIntake,
-    AssessmentGraderService,
-    ModelGrader,
-    GradingQueueService,
-    BatchGradingService,
     AssessmentQuestionsRepository,
-    AssessmentSubmissionsRepository,
-    GradingBatchesRepository,
   ],
-  exports: [GradingQueueService],
 })
 export class PremiumModule {}

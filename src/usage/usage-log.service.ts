@@ -2,8 +2,7 @@ import { join, resolve } from 'node:path';
 import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { AppMetrics } from '../common/metrics/index.js';
 import { isDatabaseUnavailable } from '../common/errors/index.js';
-import { APP_CONFIG } from '../config/index.js';
-import type { AppConfig } from '../config/index.js';
+import { configSlice, type ConfigOf } from '../config/index.js';
 import type { UsageEntry } from './usage-entry.js';
 import { UsageJournal } from './usage-journal.js';
 import { UsageLogRepository } from './usage-log.repository.js';
@@ -12,6 +11,8 @@ export type { UsageEntry } from './usage-entry.js';
 
 /** While rows wait in the journal, the database is tried this often. */
 const REPLAY_EVERY_MS = 2000;
+
+export const usageLogConfig = configSlice('usage-log', ['DATA_DIR', 'USAGE_JOURNAL_DIR']);
 
 /**
  * Writes the usage log: one row per provider call attempt and outcome. A row the database does
@@ -29,7 +30,7 @@ export class UsageLogService implements OnApplicationBootstrap, OnApplicationShu
 
   constructor(
     private readonly rows: UsageLogRepository,
-    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(usageLogConfig.KEY) config: ConfigOf<typeof usageLogConfig>,
     @Optional() private readonly metrics?: AppMetrics,
   ) {
     const dir = resolve(config.USAGE_JOURNAL_DIR ?? join(config.DATA_DIR, 'usage-journal'));

@@ -47,6 +47,8 @@ const EXPECTED: Violation[] = [
   pair('core-no-llm-sdk', 'core/leaky.service.ts', 'node_modules/@anthropic-ai/sdk/index.d.ts'),
   pair('llm-sdks-only-in-adapters', 'core/leaky.service.ts', 'node_modules/@anthropic-ai/sdk/index.d.ts'),
   pair('llm-sdks-only-in-adapters', 'premium/uses-sdk.ts', 'node_modules/openai/index.d.ts'),
+  pair('one-jwt-library', 'core/verifies-by-hand.ts', 'node_modules/jsonwebtoken/index.js'),
+  pair('one-cache', 'premium/own-cache.ts', 'node_modules/lru-cache/dist/esm/node/index.d.ts'),
   pair('no-circular', 'flags/cycle-a.ts', 'flags/cycle-b.ts'),
   pair('no-test-code-in-src', 'core/uses-test-code.ts', 'test/support/database-server.ts'),
 ];

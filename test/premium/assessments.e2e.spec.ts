@@ -1,5 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import type { INestApplicationContext } from '@nestjs/common';
+import { ModulesContainer, NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';
+import { AlertsScheduler } from '../../src/admin/alerts/alerts.scheduler.js';
+import { JwtAuthGuard } from '../../src/common/auth/jwt-auth.guard.js';
+import { GradingQueueService } from '../../src/premium/assessments/grading-queue.service.js';
+import { WorkerModule } from '../../src/worker.module.js';
 import { FakeAnthropicServer } from '../fakes/fake-anthropic.server.js';
 import { DEMO, startTestApp, TEST_JWT_SECRET, type TestApp } from '../support/test-app.js';
 
@@ -277,4 +283,63 @@ describe('a grading worker killed mid-job', () => {
     while ((await job())?.state !== 'completed' && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
     expect(await job()).toEqual({ state: 'completed', retry_count: 1 });
   }, 60_000);
+});
+
+describe('the grading worker module', () => {
+  let fake: FakeAnthropicServer;
+  let t: TestApp;
+  let worker: INestApplicationContext | undefined;
+
+  beforeAll(async () => {
+    fake = await FakeAnthropicServer.start();
+    // The API only queues; the worker module, booted beside it on the same database, grades.
+    t = await startTestApp({ GRADING_IN_API: 'false', ANTHROPIC_API_KEY: 'test-key', ANTHROPIC_BASE_URL: fake.url, ANTHROPIC_MAX_RETRIES: '0' });
+  });
+  afterAll(async () => {
+    await worker?.close();
+    await t.close();
+    await fake.close();
+  });
+
+  const bootWorker = () =>
+    NestFactory.createApplicationContext(WorkerModule.register({ config: { ...t.config, GRADING_IN_API: true }, databaseUrl: t.database.url }), {
+      logger: false,
+    });
+
+  /** Every controller and every provider class Nest holds for an application. */
+  const inventory = (app: INestApplicationContext) => {
+    const modules = [...app.get(ModulesContainer).values()];
+    return {
+      controllers: modules.flatMap((m) => [...m.controllers.keys()]),
+      providers: new Set(modules.flatMap((m) => [...m.providers.values()].map((p) => p.metatype))),
+    };
+  };
+
+  it('grades what the API queued, which the API itself leaves pending', async () => {
+    const s = await premium(t, 'worker-module@example.com');
+    const res = await t.http.post('/api/v2/assessments/submit').set('authorization', s.auth).send({ question_id: '04-rag-q1', answer_text: GOOD }).expect(202);
+    // Past two polls of a grading loop: nobody in the API process grades.
+    await new Promise((r) => setTimeout(r, 1500));
+    expect((await graded(t, s.auth, res.body.submission_id, 0)).status).toBe('pending');
+    expect(fake.requests).toHaveLength(0);
+
+    worker = await bootWorker();
+    const feedback = await graded(t, s.auth, res.body.submission_id, 20_000);
+    expect(feedback.status).toBe('graded');
+    expect(fake.requests.length).toBeGreaterThan(0);
+  }, 40_000);
+
+  it('holds no HTTP controller, guard or alert scheduler, all of which the API holds', async () => {
+    const api = inventory(t.app);
+    expect(api.controllers.length).toBeGreaterThan(0);
+    expect(api.providers.has(AlertsScheduler)).toBe(true);
+    expect(api.providers.has(JwtAuthGuard)).toBe(true);
+
+    worker ??= await bootWorker();
+    const grading = inventory(worker);
+    expect(grading.controllers).toEqual([]);
+    expect(grading.providers.has(AlertsScheduler)).toBe(false);
+    expect(grading.providers.has(JwtAuthGuard)).toBe(false);
+    expect(grading.providers.has(GradingQueueService)).toBe(true);
+  });
 });

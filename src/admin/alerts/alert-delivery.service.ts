@@ -1,23 +1,13 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import nodemailer, { type SMTPTransportOptions, type Transporter } from 'nodemailer';
 import { trimDecimal } from '../../common/money/index.js';
-import { APP_CONFIG } from '../../config/index.js';
-import type { AppConfig } from '../../config/index.js';
+import { configSlice, type ConfigOf } from '../../config/index.js';
 import type { AlertView, AlertWebhookPayload } from './alert.types.js';
 
 export type DeliveryResult = { emailed: boolean; webhooked: boolean };
 
-type DeliveryConfig = Pick<
-  AppConfig,
-  | 'LLM_COST_ALERT_EMAIL'
-  | 'ALERT_WEBHOOK_URL'
-  | 'SMTP_URL'
-  | 'SMTP_SERVER'
-  | 'SMTP_PORT'
-  | 'SMTP_USERNAME'
-  | 'SMTP_PASSWORD'
-  | 'SMTP_FROM'
->;
+export const alertDeliveryConfig = configSlice('alert-delivery', ['LLM_COST_ALERT_EMAIL', 'ALERT_WEBHOOK_URL', 'SMTP_URL', 'SMTP_SERVER', 'SMTP_PORT', 'SMTP_USERNAME', 'SMTP_PASSWORD', 'SMTP_FROM']);
+type DeliveryConfig = ConfigOf<typeof alertDeliveryConfig>;
 
 export const WEBHOOK_TIMEOUT_MS = 5_000;
 /** Where an operator reviews alerts; the e-mail names the path (no public base URL is configured). */
@@ -38,7 +28,7 @@ export class AlertDeliveryService implements OnModuleDestroy {
   private readonly mailer: Transporter | null;
   private readonly secrets: string[];
 
-  constructor(@Inject(APP_CONFIG) private readonly config: DeliveryConfig) {
+  constructor(@Inject(alertDeliveryConfig.KEY) private readonly config: DeliveryConfig) {
     this.mailer = config.LLM_COST_ALERT_EMAIL ? createMailer(config) : null;
     this.secrets = secretsOf(config);
   }

@@ -1,11 +1,12 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { APP_CONFIG } from '../../config/index.js';
-import type { AppConfig } from '../../config/index.js';
+import { configSlice, type ConfigOf } from '../../config/index.js';
 import { AlertsService } from './alerts.service.js';
 
 export const ALERTS_INTERVAL_NAME = 'llm-alerts';
 const SHUTDOWN_WAIT_MS = 10_000;
+
+export const alertScheduleConfig = configSlice('alert-schedule', ['ALERT_CHECK_INTERVAL_SECONDS']);
 
 /**
  * Runs AlertsService.evaluate() every ALERT_CHECK_INTERVAL_SECONDS. The interval is added to the
@@ -23,7 +24,7 @@ export class AlertsScheduler implements OnModuleInit, OnModuleDestroy {
   constructor(
     private readonly alerts: AlertsService,
     private readonly registry: SchedulerRegistry,
-    @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'ALERT_CHECK_INTERVAL_SECONDS'>,
+    @Inject(alertScheduleConfig.KEY) private readonly config: ConfigOf<typeof alertScheduleConfig>,
   ) {}
 
   onModuleInit(): void {

@@ -1,6 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { APP_CONFIG } from '../../config/index.js';
-import type { AppConfig } from '../../config/index.js';
+import { configSlice, type ConfigOf } from '../../config/index.js';
 import { formatUsd } from '../../common/money/index.js';
 import { UsageReportRepository } from '../../usage/index.js';
 import { AlertDeliveryService } from './alert-delivery.service.js';
@@ -13,7 +12,8 @@ const HOUR_MS = 3_600_000;
 /** The share of a threshold (percent) at which a 'warning' is raised; 'alert' is at 100. */
 const WARNING_MARK = 80;
 
-type AlertsConfig = Pick<AppConfig, 'LLM_COST_ALERT_THRESHOLD' | 'LLM_DAILY_BUDGET_USD' | 'LLM_ERROR_RATE_ALERT_PERCENT'>;
+export const alertsConfig = configSlice('alerts', ['LLM_COST_ALERT_THRESHOLD', 'LLM_DAILY_BUDGET_USD', 'LLM_ERROR_RATE_ALERT_PERCENT']);
+type AlertsConfig = ConfigOf<typeof alertsConfig>;
 
 const TYPE_ORDER: Record<AlertView['type'], number> = { DAILY_BUDGET_EXCEEDED: 0, ERROR_RATE_HIGH: 1, COST_THRESHOLD_EXCEEDED: 2 };
 
@@ -41,7 +41,7 @@ export class AlertsService {
   constructor(
     private readonly alerts: AlertsRepository,
     private readonly usage: UsageReportRepository,
-    @Inject(APP_CONFIG) private readonly config: AlertsConfig,
+    @Inject(alertsConfig.KEY) private readonly config: AlertsConfig,
     private readonly delivery: AlertDeliveryService,
   ) {}
 

@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG } from '../../config/index.js';
-import type { AppConfig } from '../../config/index.js';
+import { configSlice, type ConfigOf } from '../../config/index.js';
 import { StudentsService } from '../../core/index.js';
 import { UsageReportRepository } from '../../usage/index.js';
 import { AlertsRepository, type ReportedAlert } from '../alerts/alerts.repository.js';
@@ -29,6 +28,8 @@ export type CostReport = {
 /** The cost report lists at most this many alerts, the latest. */
 const MAX_ALERTS = 200;
 
+export const costReportConfig = configSlice('cost-report', ['LLM_COST_ALERT_THRESHOLD']);
+
 /**
  * The cost report over live usage rows (usage sums them in SQL). Money is summed as numeric and
  * handed over as integer micro-dollars, so every breakdown adds up to the total exactly.
@@ -39,7 +40,7 @@ export class CostReportService {
     private readonly usage: UsageReportRepository,
     private readonly students: StudentsService,
     private readonly alertRows: AlertsRepository,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(costReportConfig.KEY) private readonly config: ConfigOf<typeof costReportConfig>,
   ) {}
 
   async report(startDate: string, endDate: string, group: CostGroup): Promise<CostReport> {

@@ -1,12 +1,6 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
-import { Controller, Get, Header, Headers, Inject, Query, UseGuards } from '@nestjs/common';
-import { ApiExcludeEndpoint, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { Public } from '../../common/auth/index.js';
-import { ApiException } from '../../common/errors/index.js';
+import { Controller, Get, Query, UseGuards } from '@nestjs/common';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { ApiRoute } from '../../common/http/index.js';
-import { AppMetrics } from '../../common/metrics/index.js';
-import { APP_CONFIG } from '../../config/index.js';
-import type { AppConfig } from '../../config/index.js';
 import { AdminGuard } from '../admin.guard.js';
 import { ReportRangeDto } from '../costs/costs.dto.js';
 import { reportRange } from '../reporting/report-range.js';
@@ -16,11 +10,7 @@ import { MetricsReportService } from './metrics-report.service.js';
 @ApiTags('admin')
 @Controller()
 export class MetricsController {
-  constructor(
-    private readonly report: MetricsReportService,
-    private readonly metrics: AppMetrics,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  constructor(private readonly report: MetricsReportService) {}
 
   @Get('api/v2/admin/metrics')
   @UseGuards(AdminGuard)
@@ -37,21 +27,4 @@ export class MetricsController {
     const { from, to } = reportRange(query.start_date, query.end_date);
     return { period: { start_date: query.start_date, end_date: query.end_date }, features: await this.report.report(from, to) };
   }
-
-  /** Prometheus scrape endpoint; with METRICS_TOKEN set, it wants that bearer token. */
-  @Public()
-  @Get('metrics')
-  @ApiExcludeEndpoint()
-  @Header('content-type', 'text/plain; version=0.0.4; charset=utf-8')
-  async prometheus(@Headers('authorization') authorization?: string): Promise<string> {
-    const token = this.config.METRICS_TOKEN;
-    if (token && !sameSecret(authorization ?? '', `Bearer ${token}`)) throw ApiException.unauthorized('A metrics token is required');
-    return this.metrics.registry.metrics();
-  }
-}
-
-/** Constant-time comparison (over digests, so the lengths give nothing away either). */
-function sameSecret(given: string, expected: string): boolean {
-  const digest = (text: string) => createHash('sha256').update(text).digest();
-  return timingSafeEqual(digest(given), digest(expected));
 }

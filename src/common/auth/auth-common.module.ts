@@ -2,7 +2,7 @@ import { Module, type DynamicModule, type ModuleMetadata } from '@nestjs/common'
 import { APP_GUARD } from '@nestjs/core';
 import { JwtAuthGuard } from './jwt-auth.guard.js';
 import { UserThrottlerGuard } from '../throttling/throttler.guards.js';
-import { AccessTokenVerifier } from './access-tokens.js';
+import { AccessTokensModule } from './access-tokens.module.js';
 
 /**
  * Authentication for every route: the token verifier and the fail-closed global guard, followed by
@@ -14,9 +14,8 @@ export class AuthCommonModule {
   static forRoot(accounts: { imports: NonNullable<ModuleMetadata['imports']> }): DynamicModule {
     return {
       module: AuthCommonModule,
-      imports: accounts.imports,
+      imports: [AccessTokensModule, ...accounts.imports],
       providers: [
-        AccessTokenVerifier,
         { provide: APP_GUARD, useClass: JwtAuthGuard },
         { provide: APP_GUARD, useClass: UserThrottlerGuard },
       ],

@@ -1,6 +1,7 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
+import { Memo } from '../cache/memo.js';
 import { ApiException } from '../errors/api.exception.js';
 import { ACCOUNT_DIRECTORY, type AccountDirectory } from './account-directory.js';
 import { AccessTokenVerifier } from './access-tokens.js';
@@ -21,7 +22,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  */
 @Injectable()
 export class JwtAuthGuard implements CanActivate {
-  private readonly accounts = new Map<string, { at: number; role: AuthenticatedStudent['role'] | null }>();
+  private readonly accounts = new Memo<Promise<AuthenticatedStudent['role'] | null>>({ max: MAX_CACHED_ACCOUNTS, ttlMs: ACCOUNT_TTL_MS });
 
   constructor(
     private readonly reflector: Reflector,
@@ -47,12 +48,7 @@ export class JwtAuthGuard implements CanActivate {
     return true;
   }
 
-  private async roleOf(studentId: string): Promise<AuthenticatedStudent['role'] | null> {
-    const cached = this.accounts.get(studentId);
-    if (cached && Date.now() - cached.at < ACCOUNT_TTL_MS) return cached.role;
-    const role = await this.directory.roleOf(studentId);
-    if (this.accounts.size >= MAX_CACHED_ACCOUNTS) this.accounts.clear();
-    this.accounts.set(studentId, { at: Date.now(), role });
-    return role;
+  private roleOf(studentId: string): Promise<AuthenticatedStudent['role'] | null> {
+    return this.accounts.get(studentId, () => this.directory.roleOf(studentId));
   }
 }

@@ -1,24 +1,67 @@
+import { LRUCache } from 'lru-cache';
+
+export type MemoOptions = {
+  /** Entries kept at most; past it the least recently used one goes. */
+  max: number;
+  /** How long an entry is served, when it expires at all (`set` may give one entry its own). */
+  ttlMs?: number;
+  /** The clock, for tests. */
+  now?: () => number;
+};
+
 /**
- * Loads kept in process for a while, one load per key at a time shared by concurrent callers;
- * a failed load is not kept. For data that changes only at deploy (the seeded course content).
+ * Values kept in process: the one in-process cache (lru-cache underneath), bounded by `max` and,
+ * when given, a TTL. `get` shares one load per key among its callers; a load that throws or
+ * rejects is not kept, so the next caller tries again.
  */
-export class Memo {
-  private readonly entries = new Map<string, { at: number; value: Promise<unknown> }>();
+export class Memo<V extends object | string | number | boolean = object> {
+  private readonly entries: LRUCache<string, V>;
 
-  constructor(
-    private readonly ttlMs: number,
-    private readonly now: () => number = Date.now,
-  ) {}
-
-  get<T>(key: string, load: () => Promise<T>): Promise<T> {
-    const hit = this.entries.get(key);
-    if (hit && this.now() - hit.at < this.ttlMs) return hit.value as Promise<T>;
-    const value = load();
-    const entry = { at: this.now(), value };
-    this.entries.set(key, entry);
-    value.catch(() => {
-      if (this.entries.get(key) === entry) this.entries.delete(key);
+  constructor({ max, ttlMs, now }: MemoOptions) {
+    this.entries = new LRUCache<string, V>({
+      max,
+      ...(ttlMs !== undefined && { ttl: ttlMs }),
+      // Read the clock at every check: lru-cache's default caches it for a millisecond with a timer.
+      ttlResolution: 0,
+      ...(now && { perf: { now } }),
     });
+  }
+
+  get<T extends V>(key: string, load: () => T): T {
+    const hit = this.entries.get(key);
+    if (hit !== undefined) return hit as T;
+    const value = load();
+    this.entries.set(key, value);
+    if (value instanceof Promise) {
+      value.catch(() => {
+        if (this.entries.peek(key) === value) this.entries.delete(key);
+      });
+    }
     return value;
+  }
+
+  /** The live entry, if any, without loading. */
+  peek(key: string): V | undefined {
+    return this.entries.get(key);
+  }
+
+  /** Keeps `value` (for `ttlMs` instead of the memo's TTL when given; none left: nothing is kept). */
+  set(key: string, value: V, ttlMs?: number): void {
+    if (ttlMs === undefined) this.entries.set(key, value);
+    // lru-cache reads a TTL of 0 as "never expires".
+    else if (ttlMs <= 0) this.entries.delete(key);
+    else this.entries.set(key, value, { ttl: Math.ceil(ttlMs) });
+  }
+
+  delete(key: string): void {
+    this.entries.delete(key);
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+
+  get size(): number {
+    return this.entries.size;
   }
 }

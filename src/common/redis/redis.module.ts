@@ -1,7 +1,6 @@
 import { Global, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { Redis } from 'ioredis';
-import type { AppConfig } from '../../config/index.js';
+import { AppConfigModule, configSlice, type ConfigOf } from '../../config/index.js';
 import { KEY_VALUE_STORE, type KeyValueStore } from '../cache/key-value-store.js';
 import { MemoryStore } from '../cache/memory-store.js';
 import { RedisStore } from '../cache/redis-store.js';
@@ -11,14 +10,17 @@ import { REDIS, REDIS_GATE } from './redis.tokens.js';
 /** How long Redis is skipped after it stopped answering, before one command probes it again. */
 const GATE_RETRY_AFTER_MS = 1000;
 
+export const redisConfig = configSlice('redis', ['REDIS_URL', 'REDIS_COMMAND_TIMEOUT_MS', 'REDIS_KEY_PREFIX']);
+
 @Global()
 @Module({
+  imports: [AppConfigModule.forFeature(redisConfig)],
   providers: [
     {
       provide: REDIS,
-      inject: [ConfigService],
-      useFactory: (config: ConfigService<AppConfig, true>): Redis | null => {
-        const url = config.get('REDIS_URL', { infer: true });
+      inject: [redisConfig.KEY],
+      useFactory: (config: ConfigOf<typeof redisConfig>): Redis | null => {
+        const url = config.REDIS_URL;
         if (!url) return null;
         const logger = new Logger('Redis');
         // Commands fail fast while Redis is away instead of queueing (no offline queue, nothing
@@ -28,14 +30,14 @@ const GATE_RETRY_AFTER_MS = 1000;
         // the rate-limit counters, so under load that is most of them).
         const redis = new Redis(url, {
           lazyConnect: true,
-          commandTimeout: config.get('REDIS_COMMAND_TIMEOUT_MS', { infer: true }),
+          commandTimeout: config.REDIS_COMMAND_TIMEOUT_MS,
           connectTimeout: 2000,
           maxRetriesPerRequest: 0,
           autoResendUnfulfilledCommands: false,
           enableOfflineQueue: false,
           enableAutoPipelining: true,
           retryStrategy: (attempt: number) => Math.min(attempt * 100, 1000),
-          keyPrefix: config.get('REDIS_KEY_PREFIX', { infer: true }),
+          keyPrefix: config.REDIS_KEY_PREFIX,
         });
         redis.on('error', (error: Error) => logger.warn(`Redis: ${error.message}`));
         redis.connect().catch(() => undefined);

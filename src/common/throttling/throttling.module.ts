@@ -3,13 +3,14 @@ import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import type { FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
-import { APP_CONFIG } from '../../config/index.js';
-import type { AppConfig } from '../../config/index.js';
+import { AppConfigModule, configSlice, type ConfigOf } from '../../config/index.js';
 import type { RedisGate } from '../redis/redis-gate.js';
 import { REDIS, REDIS_GATE } from '../redis/redis.tokens.js';
 import { HIT_COUNTER, MemoryHitCounter, RedisHitCounter, type HitCounter } from './hit-counter.js';
 import { CounterThrottlerStorage } from './throttler-storage.js';
 import { IP_THROTTLER, IpThrottlerGuard, studentOf, USER_THROTTLER } from './throttler.guards.js';
+
+export const throttleConfig = configSlice('throttling', ['THROTTLE_WINDOW_SECONDS', 'THROTTLE_LIMIT_PER_IP', 'THROTTLE_LIMIT_PER_USER']);
 
 /**
  * Short-window request limits: per client address on every route (before authentication) and per
@@ -20,8 +21,9 @@ import { IP_THROTTLER, IpThrottlerGuard, studentOf, USER_THROTTLER } from './thr
 @Module({
   imports: [
     ThrottlerModule.forRootAsync({
-      inject: [APP_CONFIG, HIT_COUNTER],
-      useFactory: (config: AppConfig, counter: HitCounter) => {
+      imports: [AppConfigModule.forFeature(throttleConfig)],
+      inject: [throttleConfig.KEY, HIT_COUNTER],
+      useFactory: (config: ConfigOf<typeof throttleConfig>, counter: HitCounter) => {
         const ttl = config.THROTTLE_WINDOW_SECONDS * 1000;
         return {
           storage: new CounterThrottlerStorage(counter),

@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { ApiException } from '../../common/errors/index.js';
 import { HIT_COUNTER, type HitCounter } from '../../common/throttling/index.js';
-import { APP_CONFIG } from '../../config/index.js';
-import type { AppConfig } from '../../config/index.js';
+import { configSlice, type ConfigOf } from '../../config/index.js';
+
+export const authAttemptsConfig = configSlice('auth-attempts', ['AUTH_WINDOW_SECONDS', 'LOGIN_MAX_FAILURES', 'REGISTER_LIMIT_PER_IP']);
 
 /**
  * Brute-force limits on the credential routes, stricter than the per-address throttle:
@@ -13,7 +14,7 @@ import type { AppConfig } from '../../config/index.js';
 export class AuthAttempts {
   constructor(
     @Inject(HIT_COUNTER) private readonly counter: HitCounter,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(authAttemptsConfig.KEY) private readonly config: ConfigOf<typeof authAttemptsConfig>,
   ) {}
 
   /**

@@ -1,14 +1,16 @@
-import { Injectable } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
+import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import type { AccessTokenClaims } from '../../common/auth/index.js';
 import { ApiException } from '../../common/errors/index.js';
-import type { AppConfig } from '../../config/index.js';
+import { configSlice, type ConfigOf } from '../../config/index.js';
 import type { Student } from '../students/student.entity.js';
 import { StudentsService } from '../students/students.service.js';
 import { AuthAttempts } from './auth-attempts.js';
 import type { LoginDto, MeResponseDto, RegisterDto, RegisterResponseDto, TokenResponseDto } from './auth.dto.js';
 import { PasswordHasher } from './password-hasher.js';
+
+/** The token's lifetime, told to the client beside it (the token itself is signed by AccessTokensModule). */
+export const signInConfig = configSlice('sign-in', ['JWT_EXPIRES_IN']);
 
 @Injectable()
 export class AuthService {
@@ -16,7 +18,7 @@ export class AuthService {
     private readonly students: StudentsService,
     private readonly hasher: PasswordHasher,
     private readonly jwt: JwtService,
-    private readonly config: ConfigService<AppConfig, true>,
+    @Inject(signInConfig.KEY) private readonly config: ConfigOf<typeof signInConfig>,
     private readonly attempts: AuthAttempts,
   ) {}
 
@@ -48,7 +50,7 @@ export class AuthService {
     return {
       access_token: await this.jwt.signAsync(claims),
       token_type: 'bearer',
-      expires_in: this.config.get('JWT_EXPIRES_IN', { infer: true }),
+      expires_in: this.config.JWT_EXPIRES_IN,
     };
   }
 

@@ -9,10 +9,12 @@ import type { ChapterDto, ChapterSummaryDto } from './chapters.dto.js';
  * each instance keeps it this long instead of asking PostgreSQL on every request.
  */
 export const CONTENT_TTL_MS = 30_000;
+/** A course has a few dozen chapters and quizzes; the bound only guards against a runaway key set. */
+export const CONTENT_ENTRIES = 1000;
 
 @Injectable()
 export class ChaptersService {
-  private readonly content = new Memo(CONTENT_TTL_MS);
+  private readonly content = new Memo<Promise<unknown>>({ max: CONTENT_ENTRIES, ttlMs: CONTENT_TTL_MS });
 
   constructor(private readonly chapters: ChaptersRepository) {}
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Memo } from '../../common/cache/index.js';
 import { ApiException } from '../../common/errors/index.js';
-import { CONTENT_TTL_MS } from '../content/chapters.service.js';
+import { CONTENT_ENTRIES, CONTENT_TTL_MS } from '../content/chapters.service.js';
 import type { QuizQuestion } from './quiz-question.entity.js';
 import { gradeQuiz, validateAnswers } from './quiz-grading.js';
 import { QuizResultsRepository } from './quiz-results.repository.js';
@@ -12,7 +12,7 @@ import type { QuizDto, QuizSubmissionResultDto } from './quizzes.dto.js';
 @Injectable()
 export class QuizzesService {
   /** Quizzes are course content, seeded at deploy: kept in process like the chapters. */
-  private readonly content = new Memo(CONTENT_TTL_MS);
+  private readonly content = new Memo<Promise<unknown>>({ max: CONTENT_ENTRIES, ttlMs: CONTENT_TTL_MS });
 
   constructor(
     private readonly quizzes: QuizzesRepository,

@@ -3,6 +3,7 @@ import { zodOutputFormat } from '@anthropic-ai/sdk/helpers/zod';
 import type { MessageCreateParamsNonStreaming } from '@anthropic-ai/sdk/resources/messages/messages';
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
+import { Memo } from '../../common/cache/index.js';
 import type { AdapterResponse, AuthCheck, BatchAdapter, BatchItem, BatchOutcome, LlmAdapter, LlmRequest } from '../llm-client.port.js';
 import { LlmError } from '../llm.errors.js';
 import { capabilitiesFor, maxTokensFor } from '../models/model-capabilities.js';
@@ -31,7 +32,7 @@ export class AnthropicAdapter implements LlmAdapter {
   readonly provider = 'anthropic' as const;
   private client?: Anthropic;
   private created = 0;
-  private readonly prefixTokens = new Map<string, number>();
+  private readonly prefixTokens = new Memo<number>({ max: MAX_MEASURED_PREFIXES });
   private readonly reportedFields = new Set<string>();
 
   constructor(private readonly options: AnthropicAdapterOptions) {}
@@ -168,7 +169,8 @@ export class AnthropicAdapter implements LlmAdapter {
     const key = createHash('sha256')
       .update(JSON.stringify([params.model, params.system, params.output_config?.format ?? null]))
       .digest('hex');
-    const known = this.prefixTokens.get(key);
+    // Not a shared load: each count runs under its own caller's abort signal.
+    const known = this.prefixTokens.peek(key);
     if (known !== undefined) return known;
     try {
       // One character of user text stands in for the per-call part: it adds a token or two.
@@ -176,7 +178,6 @@ export class AnthropicAdapter implements LlmAdapter {
         { model: params.model, system: params.system, messages: [{ role: 'user', content: '.' }], output_config: params.output_config },
         { signal },
       );
-      if (this.prefixTokens.size >= MAX_MEASURED_PREFIXES) this.prefixTokens.clear();
       this.prefixTokens.set(key, counted.input_tokens);
       return counted.input_tokens;
     } catch {

@@ -16,7 +16,7 @@ import {
   type BulkheadPolicy,
   type CircuitBreakerPolicy,
 } from 'cockatiel';
-import type { AppConfig } from '../../config/index.js';
+import { configSlice, type ConfigOf } from '../../config/index.js';
 import { LlmError } from '../llm.errors.js';
 
 export type LlmPolicyOptions = {
@@ -32,8 +32,18 @@ export type LlmPolicyOptions = {
   maxDelayMs?: number;
 };
 
+export const llmPolicyConfig = configSlice('llm-policies', [
+  'LLM_MAX_CONCURRENCY',
+  'LLM_MAX_QUEUE',
+  'ANTHROPIC_MAX_RETRIES',
+  'ANTHROPIC_TIMEOUT',
+  'LLM_CIRCUIT_FAILURES',
+  'LLM_CIRCUIT_HALF_OPEN_SECONDS',
+  'LLM_RETRY_BASE_MS',
+]);
+
 /** The policy settings of the environment. */
-export function policyOptions(config: AppConfig): LlmPolicyOptions {
+export function policyOptions(config: ConfigOf<typeof llmPolicyConfig>): LlmPolicyOptions {
   return {
     maxConcurrency: config.LLM_MAX_CONCURRENCY,
     maxQueue: config.LLM_MAX_QUEUE,

@@ -1,21 +1,15 @@
 import { z } from 'zod';
+import { Memo } from '../../common/cache/index.js';
 import { asData, DATA_NOT_INSTRUCTIONS } from '../../llm/index.js';
 import { PATH_ACTIONS, type ChapterEvidence, type Recommendation } from './path-rules.js';
 
 /** The model's answer: chapter ids are an enum of the live catalog, so none can be invented. */
 export function pathSchema(chapterIds: string[]) {
-  const key = chapterIds.join('\n');
-  let schema = schemas.get(key);
-  if (!schema) {
-    schema = buildPathSchema(chapterIds);
-    // The catalog changes only at deploy; the bound only guards against a runaway key set.
-    if (schemas.size >= 16) schemas.clear();
-    schemas.set(key, schema);
-  }
-  return schema;
+  return schemas.get(chapterIds.join('\n'), () => buildPathSchema(chapterIds));
 }
 
-const schemas = new Map<string, ReturnType<typeof buildPathSchema>>();
+// The catalog changes only at deploy; the bound only guards against a runaway key set.
+const schemas = new Memo<ReturnType<typeof buildPathSchema>>({ max: 16 });
 
 function buildPathSchema(chapterIds: string[]) {
   const ids = chapterIds as [string, ...string[]];

@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { FEATURES } from '../../common/features/index.js';
-import { APP_CONFIG } from '../../config/index.js';
-import type { AppConfig } from '../../config/index.js';
+import { configSlice, type ConfigOf } from '../../config/index.js';
 import { LlmError } from '../../llm/index.js';
 import { QuotaService } from '../../usage/index.js';
 import { clientGone } from '../client-gone.js';
@@ -14,6 +13,8 @@ import { PathSingleFlight } from './path-single-flight.js';
 import { PathStore } from './path-store.js';
 
 export type PathRequest = PathBuild & { forceRefresh: boolean };
+
+export const adaptivePathConfig = configSlice('adaptive-paths', ['ENABLE_PHASE2_CACHING']);
 
 /**
  * The adaptive learning path: the student's current one from the store when it is still fresh
@@ -28,7 +29,7 @@ export class AdaptivePathService {
     private readonly store: PathStore,
     private readonly singleFlight: PathSingleFlight,
     private readonly analytics: PathAnalytics,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(adaptivePathConfig.KEY) private readonly config: ConfigOf<typeof adaptivePathConfig>,
   ) {}
 
   async path(request: PathRequest): Promise<ServedPath> {

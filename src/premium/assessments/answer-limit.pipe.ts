@@ -1,13 +1,14 @@
 import { Inject, Injectable, type PipeTransform } from '@nestjs/common';
 import { ApiException } from '../../common/errors/index.js';
-import { APP_CONFIG } from '../../config/index.js';
-import type { AppConfig } from '../../config/index.js';
+import { configSlice, type ConfigOf } from '../../config/index.js';
 import { answerLengthIssue, type SubmitAssessmentDto } from './assessments.dto.js';
+
+export const answerLimitConfig = configSlice('assessment-answers', ['ASSESSMENT_MAX_CHARS']);
 
 /** After the DTO's own validation: the answer within the configured ASSESSMENT_MAX_CHARS. */
 @Injectable()
 export class AnswerLimitPipe implements PipeTransform<SubmitAssessmentDto, SubmitAssessmentDto> {
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  constructor(@Inject(answerLimitConfig.KEY) private readonly config: ConfigOf<typeof answerLimitConfig>) {}
 
   transform(body: SubmitAssessmentDto): SubmitAssessmentDto {
     const issue = answerLengthIssue(body, this.config.ASSESSMENT_MAX_CHARS);

@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable } from '@nestjs/common';
 import { FEATURES } from '../../common/features/index.js';
-import { APP_CONFIG } from '../../config/index.js';
-import type { AppConfig } from '../../config/index.js';
+import { configSlice, type ConfigOf } from '../../config/index.js';
 import type { LlmError, LlmResult } from '../../llm/index.js';
 import { PremiumRequestsService, type PremiumRequestRecord } from '../../usage/index.js';
 import type { Grade, GradingMode, PendingSubmission } from './assessment.js';
@@ -25,6 +24,8 @@ export type GradingOptions = {
   holder?: string;
 };
 
+export const graderConfig = configSlice('assessment-grader', ['GRADING_JOB_TIMEOUT_SECONDS']);
+
 /**
  * Grades one submission, exactly once: the model with the rubric, else the rules grader, which
  * always works, and the guards over both. The whole grading runs under a deadline below the job's
@@ -37,7 +38,7 @@ export class AssessmentGraderService {
     private readonly submissions: AssessmentSubmissionsRepository,
     private readonly model: ModelGrader,
     private readonly requests: PremiumRequestsService,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(graderConfig.KEY) private readonly config: ConfigOf<typeof graderConfig>,
   ) {}
 
   async grade(submissionId: string, options: GradingOptions = {}): Promise<'graded' | 'skipped'> {

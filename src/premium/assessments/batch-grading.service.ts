@@ -1,7 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { FEATURES } from '../../common/features/index.js';
-import { APP_CONFIG } from '../../config/index.js';
-import type { AppConfig } from '../../config/index.js';
+import { configSlice, type ConfigOf } from '../../config/index.js';
 import type { BatchItem } from '../../llm/index.js';
 import { LlmGateway } from '../../llm/index.js';
 import { modelFor } from '../../llm/index.js';
@@ -11,6 +10,18 @@ import { AssessmentSubmissionsRepository } from './assessment-submissions.reposi
 import type { LlmGrade } from './grader.prompt.js';
 import { GradingBatchesRepository } from './grading-batches.repository.js';
 import { ModelGrader } from './model-grader.js';
+
+export const batchGradingConfig = configSlice('batch-grading', [
+  'GRADING_MODE',
+  'GRADING_IN_API',
+  'GRADING_BATCH_MAX',
+  'GRADING_BATCH_WAIT_SECONDS',
+  'GRADING_BATCH_POLL_SECONDS',
+  // The grading model, recorded with each batch.
+  FEATURES.assessments.model.env,
+  'LLM_MODEL',
+  'ANTHROPIC_MODEL',
+]);
 
 /**
  * Economy grading (GRADING_MODE=batch): submissions handed over by the queue wait in PostgreSQL
@@ -26,7 +37,7 @@ export class BatchGradingService implements OnModuleInit, OnApplicationShutdown 
   private running?: Promise<void>;
 
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(batchGradingConfig.KEY) private readonly config: ConfigOf<typeof batchGradingConfig>,
     private readonly gateway: LlmGateway,
     private readonly grader: AssessmentGraderService,
     private readonly model: ModelGrader,

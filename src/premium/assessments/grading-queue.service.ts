@@ -4,8 +4,7 @@ import { AppMetrics } from '../../common/metrics/index.js';
 import { InjectDataSource } from '@nestjs/typeorm';
 import PgBoss from 'pg-boss';
 import type { DataSource } from 'typeorm';
-import { APP_CONFIG } from '../../config/index.js';
-import type { AppConfig } from '../../config/index.js';
+import { configSlice, type ConfigOf } from '../../config/index.js';
 import type { SqlExecutor } from '../../usage/index.js';
 import { AssessmentGraderService } from './assessment-grader.service.js';
 import { AssessmentSubmissionsRepository } from './assessment-submissions.repository.js';
@@ -21,6 +20,8 @@ const SETTLE_RETRY_MS = [250, 500, 1000, 2000];
 
 type GradingJob = { submission_id: string };
 
+export const gradingQueueConfig = configSlice('grading-queue', ['QUEUE_MAINTENANCE_SECONDS', 'GRADING_JOB_TIMEOUT_SECONDS', 'GRADING_IN_API', 'GRADING_CONCURRENCY', 'ANTHROPIC_TIMEOUT', 'ANTHROPIC_MAX_RETRIES']);
+
 /**
  * The grading queue, on PostgreSQL through pg-boss: jobs are rows, so a submission and its job
  * commit together, any number of processes can work the queue, and a job whose worker died is
@@ -35,7 +36,7 @@ export class GradingQueueService implements OnModuleInit, OnApplicationShutdown 
   private wakeUp?: () => void;
 
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(gradingQueueConfig.KEY) private readonly config: ConfigOf<typeof gradingQueueConfig>,
     @InjectDataSource() private readonly db: DataSource,
     private readonly grader: AssessmentGraderService,
     private readonly batches: BatchGradingService,

@@ -3,14 +3,15 @@ import { Reflector } from '@nestjs/core';
 import type { AuthenticatedStudent } from '../../common/auth/index.js';
 import { ApiException } from '../../common/errors/index.js';
 import type { PremiumFeature } from '../../common/features/index.js';
-import { APP_CONFIG } from '../../config/index.js';
-import type { AppConfig } from '../../config/index.js';
+import { configSlice, type ConfigOf } from '../../config/index.js';
 import { StudentsService } from '../../core/index.js';
 import type { FlagDecision } from '../../flags/index.js';
 import { FeatureFlagsService } from '../../flags/index.js';
 import { PREMIUM_FEATURE } from './premium-feature.decorator.js';
 
 export type PremiumRequest = { user: AuthenticatedStudent; flag?: FlagDecision };
+
+export const premiumGateConfig = configSlice('premium-gate', ['UPGRADE_URL']);
 
 /**
  * Premium routes: the subscription is read from the database on every call (a token issued
@@ -22,7 +23,7 @@ export class PremiumGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly students: StudentsService,
     private readonly flags: FeatureFlagsService,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(premiumGateConfig.KEY) private readonly config: ConfigOf<typeof premiumGateConfig>,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {

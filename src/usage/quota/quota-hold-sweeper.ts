@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { APP_CONFIG } from '../../config/index.js';
-import type { AppConfig } from '../../config/index.js';
+import { configSlice, type ConfigOf } from '../../config/index.js';
 import { QuotaService } from './quota.service.js';
+
+export const quotaSweepConfig = configSlice('quota-hold-sweeper', ['QUOTA_HOLD_SECONDS']);
 
 /**
  * Gives back the units of requests that never settled (see QuotaHold), on every process, at
@@ -15,7 +16,7 @@ export class QuotaHoldSweeper implements OnApplicationBootstrap, OnApplicationSh
 
   constructor(
     private readonly quota: QuotaService,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(quotaSweepConfig.KEY) private readonly config: ConfigOf<typeof quotaSweepConfig>,
   ) {}
 
   onApplicationBootstrap(): void {

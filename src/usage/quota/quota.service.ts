@@ -2,9 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { AppMetrics } from '../../common/metrics/index.js';
 import { KEY_VALUE_STORE, type KeyValueStore } from '../../common/cache/index.js';
-import { FEATURES, type PremiumFeature } from '../../common/features/index.js';
-import { APP_CONFIG } from '../../config/index.js';
-import type { AppConfig } from '../../config/index.js';
+import { FEATURES, PREMIUM_FEATURES, type PremiumFeature } from '../../common/features/index.js';
+import { configSlice, type ConfigOf } from '../../config/index.js';
 import { periodOf, resetsAt } from './quota-period.js';
 import { QuotaRepository, type SqlExecutor } from './quota.repository.js';
 
@@ -31,6 +30,9 @@ export type QuotaHold = {
 export type QuotaTake = QuotaHold | { granted: false; status: QuotaStatus };
 export type QuotaTakeWithin = { granted: boolean; status: QuotaStatus };
 
+/** Each feature's monthly limit, and how long a unit is held for a request that has not settled. */
+export const quotaConfig = configSlice('quota', [...PREMIUM_FEATURES.map((f) => FEATURES[f].quota.env), 'QUOTA_HOLD_SECONDS']);
+
 /**
  * Monthly premium quotas. PostgreSQL is the source of truth and every take is one conditional
  * upsert, so concurrent requests on any number of instances never overspend. Redis (or the
@@ -43,7 +45,7 @@ export class QuotaService {
   constructor(
     private readonly quotas: QuotaRepository,
     @Inject(KEY_VALUE_STORE) private readonly store: KeyValueStore,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(quotaConfig.KEY) private readonly config: ConfigOf<typeof quotaConfig>,
     @Optional() private readonly metrics?: AppMetrics,
   ) {}
 

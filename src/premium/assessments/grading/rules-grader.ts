@@ -4,6 +4,7 @@
  * reference answers and a learned combination (rules-model.ts) weighs their coverage with how the
  * answer lines up with the closest reference. No language model, no I/O, same input → same output.
  */
+import { Memo } from '../../../common/cache/index.js';
 import type { CriterionScore, GradeResult, GradingInput, KeyConcept, RubricCriterion } from './grading.types.js';
 import { findInjection, stripInjection } from './injection.js';
 import { analyseReference, referenceFeatures, type AnalysedReference, type Features } from './reference-features.js';
@@ -233,16 +234,10 @@ function criterionComment(outcomes: ConceptOutcome[]): string {
 }
 
 // Questions and references repeat across the answers to them; analyse each once.
-const stemsCache = new Map<string, Set<string>>();
+const stemsOfText = new Memo<Set<string>>({ max: 1000 });
 
 function contentStems(text: string): Set<string> {
-  let s = stemsCache.get(text);
-  if (!s) {
-    s = new Set(analyse(text).map((t) => t.stem));
-    if (stemsCache.size >= 1000) stemsCache.clear();
-    stemsCache.set(text, s);
-  }
-  return s;
+  return stemsOfText.get(text, () => new Set(analyse(text).map((t) => t.stem)));
 }
 
 function isOffTopic(answer: Token[], related: (stem: string) => boolean): boolean {
@@ -271,20 +266,13 @@ function overallFeedback(score: number, max: number, offTopic: boolean, injectio
 type Derived = { rubric: RubricCriterion[]; references: AnalysedReference[] };
 
 // Derived rubrics are cached by their references so their compiled form is reused across answers.
-const derivedRubrics = new Map<string, Derived>();
+const derivedRubrics = new Memo<Derived>({ max: 1000 });
 
 function derivedRubric(reference: string, alternatives: readonly string[], maxScore: number): Derived {
-  const k = JSON.stringify([maxScore, reference, alternatives]);
-  let derived = derivedRubrics.get(k);
-  if (!derived) {
-    derived = {
-      rubric: rubricFromReference(reference, maxScore, alternatives),
-      references: splitAlternatives(reference, alternatives).map(analyseReference),
-    };
-    if (derivedRubrics.size >= 1000) derivedRubrics.clear();
-    derivedRubrics.set(k, derived);
-  }
-  return derived;
+  return derivedRubrics.get(JSON.stringify([maxScore, reference, alternatives]), () => ({
+    rubric: rubricFromReference(reference, maxScore, alternatives),
+    references: splitAlternatives(reference, alternatives).map(analyseReference),
+  }));
 }
 
 type Analysis = {

@@ -4,6 +4,7 @@
  */
 import { stemmer } from 'stemmer';
 import lemmatizer from 'wink-lemmatizer';
+import { Memo } from '../../../common/cache/index.js';
 
 /** A content word of a text: its stem, whether it is negated, and its index among content words. */
 export type Token = {
@@ -119,18 +120,11 @@ const NUMBER_WORDS = new Map(
 const BOUNDARY = '|';
 
 // Stemming dominates the cost of analysis, and answers reuse a small vocabulary.
-const stemCache = new Map<string, string>();
-const STEM_CACHE_LIMIT = 50_000;
+const stems = new Memo<string>({ max: 50_000 });
 
 /** Porter stem of the word's adjective lemma, so "higher" meets "high" and "tighter" meets "tight". */
 export function stem(word: string): string {
-  let s = stemCache.get(word);
-  if (s === undefined) {
-    s = stemmer(lemmatizer.adjective(word));
-    if (stemCache.size >= STEM_CACHE_LIMIT) stemCache.clear();
-    stemCache.set(word, s);
-  }
-  return s;
+  return stems.get(word, () => stemmer(lemmatizer.adjective(word)));
 }
 
 /** Antonym stem → the stem it is folded onto. Built from stems so inflections fold too. */

@@ -46,7 +46,7 @@ import { graderSchema, graderSystem } from '../../src/premium/assessments/grader
 import type { PremiumRequestRecord, PremiumRequestsService } from '../../src/usage/premium-requests.service.js';
 import type { QuotaService } from '../../src/usage/quota/quota.service.js';
 import type { UsageEntry, UsageLogService } from '../../src/usage/usage-log.service.js';
-import { FakeAnthropicServer } from '../../test/fakes/fake-anthropic.server.js';
+import { FakeAnthropicServer } from '../../test/fakes/anthropic/index.js';
 import { logNormal, rngFor } from './random.js';
 import { TextBank, type StudentAnswer } from './texts.js';
 import { buildWorkload, DAY, MINUTE, type SimEvent, type Student } from './workload.js';

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { reportRange } from '../reporting/report-range.js';
-import { sqlSumMicroUsd } from '../../common/money/index.js';
+import { formatUsd, sqlSumMicroUsd } from '../../common/money/index.js';
 import { APP_CONFIG } from '../../config/index.js';
 import type { AppConfig } from '../../config/index.js';
 import type { CostGroup } from './costs.dto.js';
@@ -10,12 +10,17 @@ import type { CostGroup } from './costs.dto.js';
 export type CostRow = {
   key: string | null;
   full_name?: string | null;
+  /** By student only: the UTC months ('YYYY-MM') in which this student's spend within the range reached the alert threshold. */
+  over_threshold_months?: string[];
   total_requests: number;
   failed_requests: number;
   cost_micro: number;
   tokens_input: number;
   tokens_output: number;
 };
+
+/** LLM_COST_ALERT_THRESHOLD (micro-dollars per student per month) and LLM_ERROR_RATE_ALERT_PERCENT. */
+export type CostThresholds = { costMicro: number; errorRatePercent: number };
 
 export type CostReport = {
   start: string;
@@ -68,9 +73,13 @@ export class CostReportService {
         WHERE deleted_at IS NULL AND created_at >= $1 AND created_at < $2 AND student_id IS NOT NULL`,
       [from, to],
     );
+    const over = group === 'student' ? await this.monthsOverThreshold(from, to) : new Map<string, string[]>();
     const parsed = rows.map((r) => ({
       key: r.key === null ? null : String(r.key),
-      ...(group === 'student' && { full_name: r.full_name === null ? null : String(r.full_name) }),
+      ...(group === 'student' && {
+        full_name: r.full_name === null ? null : String(r.full_name),
+        over_threshold_months: r.key === null ? [] : (over.get(String(r.key)) ?? []),
+      }),
       total_requests: Number(r.total_requests),
       failed_requests: Number(r.failed_requests),
       cost_micro: Number(r.cost_micro),
@@ -95,7 +104,30 @@ export class CostReportService {
     return { start: startDate, end: endDate, group, rows: parsed, total: { ...total, students: students?.n ?? 0 }, alerts };
   }
 
-  get thresholdMicro(): number {
-    return this.config.LLM_COST_ALERT_THRESHOLD;
+  /**
+   * Per student, the calendar months (UTC) in which their spend within [from, to) reached
+   * LLM_COST_ALERT_THRESHOLD: the per-student monthly rule the scheduled check raises a
+   * COST_THRESHOLD_EXCEEDED alert on, applied to this range's rows. A threshold of 0 is off.
+   */
+  private async monthsOverThreshold(from: Date, to: Date): Promise<Map<string, string[]>> {
+    const over = new Map<string, string[]>();
+    const threshold = this.config.LLM_COST_ALERT_THRESHOLD;
+    if (threshold <= 0) return over;
+    const rows: { student: string; month: string }[] = await this.db.query(
+      `SELECT l.student_id::text AS student, to_char(l.created_at AT TIME ZONE 'UTC', 'YYYY-MM') AS month
+         FROM llm_usage_logs l
+        WHERE l.deleted_at IS NULL AND l.student_id IS NOT NULL AND l.created_at >= $1 AND l.created_at < $2
+        GROUP BY 1, 2
+       HAVING sum(l.cost_usd) >= $3::numeric
+        ORDER BY 1, 2`,
+      [from, to, formatUsd(threshold)],
+    );
+    for (const { student, month } of rows) over.set(student, [...(over.get(student) ?? []), month]);
+    return over;
+  }
+
+  /** The alert thresholds the report states, so that clients judge by the same numbers as the alerts. */
+  get thresholds(): CostThresholds {
+    return { costMicro: this.config.LLM_COST_ALERT_THRESHOLD, errorRatePercent: this.config.LLM_ERROR_RATE_ALERT_PERCENT };
   }
 }

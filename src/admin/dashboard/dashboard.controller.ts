@@ -68,10 +68,13 @@ export class DashboardController {
 
   @Get('assets/:file')
   asset(@Param('file') file: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<Buffer> {
-    if (file.includes('..') || file.includes('/') || file.includes('\\') || !FILE_NAME.test(file)) {
-      throw ApiException.notFound('The asset');
-    }
-    return this.serve(file, reply);
+    return this.serve(plainFileName(file), reply);
+  }
+
+  /** The page's ES modules (public/admin/js/), which import each other by relative URL. */
+  @Get('assets/js/:file')
+  script(@Param('file') file: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<Buffer> {
+    return this.serve(join('js', plainFileName(file)), reply);
   }
 
   @Get('vendor/chart.js')
@@ -104,4 +107,12 @@ export class DashboardController {
     }
     return body;
   }
+}
+
+/** The file name as asked for, or 404 for anything that could leave the folder. */
+function plainFileName(file: string): string {
+  if (file.includes('..') || file.includes('/') || file.includes('\\') || !FILE_NAME.test(file)) {
+    throw ApiException.notFound('The asset');
+  }
+  return file;
 }

@@ -61,7 +61,8 @@ async function seedUsage(t: TestApp): Promise<void> {
   );
   await db.query(
     `INSERT INTO llm_alerts (type, level, subject, student_id, period, observed, threshold, created_at)
-     VALUES ('COST_THRESHOLD_EXCEEDED', 'alert', $1::text, $1::uuid, to_char(now(), 'YYYY-MM'), 0.67, 0.5, now() - interval '1 hour')`,
+     VALUES ('COST_THRESHOLD_EXCEEDED', 'alert', $1::text, $1::uuid, to_char(now(), 'YYYY-MM'), 0.67, 0.5, now() - interval '1 hour'),
+            ('ERROR_RATE_HIGH', 'alert', 'global', NULL, to_char(now() - interval '2 hours', 'YYYY-MM-DD"T"HH24'), 12.5, 5, now() - interval '2 hours')`,
     [scriptId],
   );
 }
@@ -381,6 +382,9 @@ describe('the dashboard in a browser', () => {
     await expect(first.locator('.badge').textContent()).resolves.toBe('alert');
     await expect(first.locator('.alert-title').textContent()).resolves.toContain(SCRIPT_NAME);
     await expect(first.locator('.alert-meta').textContent()).resolves.toContain('$0.67 of $0.50 limit');
+    // An error-rate alert's numbers are percentages (error_rate_percent), not dollars.
+    const rate = page.getByTestId('alerts-list').locator('li', { hasText: 'High error rate' });
+    await expect(rate.locator('.alert-meta').textContent()).resolves.toMatch(/^12\.5% of 5\.0% limit · period \d{4}-\d{2}-\d{2}T\d{2} · /);
   }, TIMEOUT);
 
   it("marks exactly the students the API counts over the threshold, and states the API's threshold", async () => {

@@ -31,11 +31,11 @@ export default tseslint.config(
     },
   },
   {
-    // The dashboard ships as plain browser scripts: no build step, no type information.
+    // The dashboard ships as browser ES modules: no build step, no type information.
     files: ['public/**/*.js'],
     extends: [tseslint.configs.disableTypeChecked],
     languageOptions: {
-      sourceType: 'script',
+      sourceType: 'module',
       globals: {
         window: 'readonly', document: 'readonly', sessionStorage: 'readonly', fetch: 'readonly',
         performance: 'readonly', AbortController: 'readonly', URL: 'readonly', Blob: 'readonly',

@@ -9,7 +9,7 @@ import { DataSource } from 'typeorm';
 import { loadConfig } from '../src/config/config.loader.js';
 import { prepareDatabase } from '../src/database/database-setup.js';
 import { createHttpApp } from '../src/http-app.js';
-import { FakeAnthropicServer } from '../test/fakes/fake-anthropic.server.js';
+import { FakeAnthropicServer } from '../test/fakes/anthropic/index.js';
 import { createBenchDatabase } from './support/bench-database.js';
 
 

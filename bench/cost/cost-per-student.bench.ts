@@ -45,7 +45,7 @@ import { AssessmentGraderService } from '../../src/premium/assessments/assessmen
 import type { AssessmentQuestion } from '../../src/premium/assessments/assessment-questions.repository.js';
 import { graderSchema, graderSystem } from '../../src/premium/assessments/grader.prompt.js';
 import { ModelGrader } from '../../src/premium/assessments/model-grader.js';
-import { FakeAnthropicServer } from '../../test/fakes/fake-anthropic.server.js';
+import { FakeAnthropicServer } from '../../test/fakes/anthropic/index.js';
 import { logNormal, rngFor } from './random.js';
 import { dollars, figures, int, mean, pct, percentile, printScenario, printWhatIfs, scale } from './report.js';
 import { noSources, noTokens, type Result } from './result.js';

@@ -1,8 +1,8 @@
-// The fake Anthropic Messages API (test/fakes, compiled to dist/test/fakes) in a process of its own,
+// The fake Anthropic Messages API (test/fakes/anthropic, compiled to dist/test/fakes/anthropic) in a process of its own,
 // answering at once, so its event loop competes neither with the load generator nor with the app.
 // It times its own handler for every request (body read → JSON answer sent) and hands the figures,
 // and the last request it received, to the parent over IPC.
-import { FakeAnthropicServer } from '../../dist/test/fakes/fake-anthropic.server.js';
+import { FakeAnthropicServer } from '../../dist/test/fakes/anthropic/index.js';
 
 const fake = await FakeAnthropicServer.start();
 let durations = [];

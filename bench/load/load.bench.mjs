@@ -104,7 +104,7 @@ async function main() {
     out(`app: node dist/src/main.js (pid ${app.pid}), NODE_ENV=production, LOG_LEVEL=warn, Redis ${REDIS_URL}, ` +
       `DATABASE_POOL_SIZE ${figures.settings.database_pool_size}, LLM_MAX_CONCURRENCY ${LLM_MAX_CONCURRENCY}, LLM_MAX_QUEUE ${LLM_MAX_QUEUE}, ` +
       `throttler limits ${app.env.THROTTLE_LIMIT_PER_IP}`);
-    out(`fake LLM: test/fakes/fake-anthropic.server in its own process (pid ${fake.pid}), answering at once`);
+    out(`fake LLM: test/fakes/anthropic in its own process (pid ${fake.pid}), answering at once`);
     figures.rss.after_start_kb = app.rssKb();
 
     const students = await makeStudents(app, db.client, { count: STUDENTS, premium: PREMIUM, tag: `load-${Date.now()}` });

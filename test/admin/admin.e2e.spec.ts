@@ -63,6 +63,7 @@ describe('admin routes', () => {
       average_cost_per_student: 0.300007,
       average_cost_per_request: 0.150004,
       threshold_usd: 0.5,
+      error_rate_threshold_percent: 5,
       alerts: [],
     });
     for (const group of ['feature', 'student', 'model', 'day']) {
@@ -78,6 +79,21 @@ describe('admin routes', () => {
     expect(byStudent[0]).toMatchObject({ student: ids.premium, full_name: 'Premium Test User', total_cost_usd: 0.600006, total_requests: 3 });
     const byDay = (await report('day').expect(200)).body.breakdown_by_day;
     expect(byDay.map((r: { day: string }) => r.day)).toEqual(['2026-11-01', '2026-11-02', '2026-11-03']);
+  });
+
+  it("names, per student, the months whose spend within the range reached the $0.50 threshold (the cost alert's rule)", async () => {
+    const months = async (start_date: string, end_date: string) => {
+      const rows = (await t.http.get('/api/v2/admin/costs').query({ start_date, end_date, group_by: 'student' }).set('authorization', admin).expect(200)).body
+        .breakdown_by_student as { student: string; over_threshold_months: string[] }[];
+      return Object.fromEntries(rows.map((r) => [r.student, r.over_threshold_months]));
+    };
+    // November: premium spent 0.600006, free 0.000008 (its 9.999999 is soft-deleted).
+    await expect(months('2026-11-01', '2026-11-30')).resolves.toEqual({ [ids.premium]: ['2026-11'], [ids.free]: [] });
+    // The 5.00 of 31 October is its own month.
+    await expect(months('2026-10-31', '2026-11-30')).resolves.toEqual({ [ids.premium]: ['2026-10', '2026-11'], [ids.free]: [] });
+    // Only the rows in range count: 0.200002 + 0.300003 reaches 0.50, 0.100001 + 0.200002 does not.
+    await expect(months('2026-11-02', '2026-11-03')).resolves.toEqual({ [ids.premium]: ['2026-11'], [ids.free]: [] });
+    await expect(months('2026-11-01', '2026-11-02')).resolves.toEqual({ [ids.premium]: [], [ids.free]: [] });
   });
 
   it('exports the same rows as CSV', async () => {

@@ -7,34 +7,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
+import { COLORS } from '../../public/admin/js/charts.js';
+import { addDays, lastDays as lastDaysTo, today } from '../../public/admin/js/dates.js';
+import { int, money, usd } from '../../public/admin/js/format.js';
 import { launchChromium } from '../support/browser.js';
 import { DEMO, startTestApp, type TestApp } from '../support/test-app.js';
 
 const SCREENSHOT = join(process.cwd(), 'test', 'artifacts', 'dashboard.png');
 const SCRIPT_NAME = '<script>window.__pwned=1</script>';
 const TIMEOUT = 60_000;
-const DAY_MS = 86_400_000;
 const GROUPS = ['day', 'feature', 'model', 'student'] as const;
 type Group = (typeof GROUPS)[number];
 type Json = Record<string, any>;
 
-// ------------------------------------------------------------------ dates (UTC, as the API reads them)
-
-const isoDay = (d: Date): string => d.toISOString().slice(0, 10);
-const today = (): string => isoDay(new Date());
-const addDays = (day: string, n: number): string => isoDay(new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY_MS));
-const lastDays = (n: number): { start: string; end: string } => ({ start: addDays(today(), -(n - 1)), end: today() });
-
-/** The page's dollar format: cents from a dollar up, more digits below. */
-function usd(n: number): string {
-  const abs = Math.abs(n);
-  const digits = abs >= 1 || abs === 0 ? 2 : abs >= 0.0001 ? 4 : 6;
-  return new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', minimumFractionDigits: 2, maximumFractionDigits: digits }).format(n);
-}
-/** The page's format for totals: cents, unless under a cent. */
-const money = (n: number): string =>
-  Math.abs(n) >= 0.01 || n === 0 ? new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(n) : usd(n);
-const int = (n: number): string => new Intl.NumberFormat('en-US').format(n);
+// The page's own modules: the dates and formats it writes with, unit-tested in test/admin/dashboard/.
+const lastDays = (n: number): { start: string; end: string } => lastDaysTo(n, today());
 
 // ------------------------------------------------------------------ usage rows in the database
 
@@ -74,7 +61,8 @@ async function seedUsage(t: TestApp): Promise<void> {
   );
   await db.query(
     `INSERT INTO llm_alerts (type, level, subject, student_id, period, observed, threshold, created_at)
-     VALUES ('COST_THRESHOLD_EXCEEDED', 'alert', $1::text, $1::uuid, to_char(now(), 'YYYY-MM'), 0.67, 0.5, now() - interval '1 hour')`,
+     VALUES ('COST_THRESHOLD_EXCEEDED', 'alert', $1::text, $1::uuid, to_char(now(), 'YYYY-MM'), 0.67, 0.5, now() - interval '1 hour'),
+            ('ERROR_RATE_HIGH', 'alert', 'global', NULL, to_char(now() - interval '2 hours', 'YYYY-MM-DD"T"HH24'), 12.5, 5, now() - interval '2 hours')`,
     [scriptId],
   );
 }
@@ -120,6 +108,19 @@ async function waitReady(): Promise<void> {
   await page.locator('[data-testid="dashboard"][data-state="ready"]').waitFor({ state: 'visible', timeout: 20_000 });
 }
 
+/** The value the students chart's threshold line is drawn at, or null for no line. */
+function thresholdLineValue(): Promise<number | null> {
+  return page.evaluate(() => {
+    const g = globalThis as any;
+    return g.Chart.getChart(g.document.getElementById('chart-students')).options.plugins.thresholdLine.value as number | null;
+  });
+}
+
+/** The feature of each row group of the variant table, in order. */
+function featureGroups(): Promise<string[]> {
+  return page.getByTestId('variants-table').locator('tbody').evaluateAll((bodies) => bodies.map((b: any) => b.dataset.feature as string));
+}
+
 async function tile(id: string): Promise<{ text: string; value: number }> {
   const locator = page.getByTestId(id);
   return { text: (await locator.textContent()) ?? '', value: Number(await locator.getAttribute('data-value')) };
@@ -152,6 +153,58 @@ async function chartState(): Promise<Record<string, { width: number; height: num
     });
     return out;
   });
+}
+
+type Region = { name: string; x: number; y: number; width: number; height: number };
+type RegionPixels = { pixels: number; ink: number; colours: Record<string, number> };
+
+/**
+ * Decodes the screenshot in a page of its own (Chromium's PNG decoder, no CSP) and, per region:
+ * its pixels, those far from the region's most common colour (ink), and how many match each
+ * colour (to within antialiasing).
+ */
+async function inspectScreenshot(png: Buffer, regions: Region[], colours: string[]): Promise<Record<string, RegionPixels>> {
+  const viewer = await browser!.newPage();
+  try {
+    return await viewer.evaluate(
+      async ({ data, regions, colours }) => {
+        const g = globalThis as any;
+        const image = new g.Image();
+        image.src = `data:image/png;base64,${data}`;
+        await image.decode();
+        const canvas = g.document.createElement('canvas');
+        canvas.width = image.naturalWidth;
+        canvas.height = image.naturalHeight;
+        const ctx = canvas.getContext('2d', { willReadFrequently: true });
+        ctx.drawImage(image, 0, 0);
+        const rgb = (hex: string) => [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+        const targets = colours.map((hex) => ({ hex, rgb: rgb(hex) }));
+        const out: Record<string, { pixels: number; ink: number; colours: Record<string, number> }> = {};
+        for (const r of regions) {
+          const px: Uint8ClampedArray = ctx.getImageData(r.x, r.y, r.width, r.height).data;
+          const counts = new Map<number, number>();
+          for (let i = 0; i < px.length; i += 4) {
+            const key = (px[i]! << 16) | (px[i + 1]! << 8) | px[i + 2]!;
+            counts.set(key, (counts.get(key) ?? 0) + 1);
+          }
+          const bgKey = [...counts.entries()].sort((a, b) => b[1] - a[1])[0]![0];
+          const bg = [(bgKey >> 16) & 255, (bgKey >> 8) & 255, bgKey & 255];
+          const found: Record<string, number> = Object.fromEntries(colours.map((c) => [c, 0]));
+          let ink = 0;
+          for (let i = 0; i < px.length; i += 4) {
+            const p = [px[i]!, px[i + 1]!, px[i + 2]!];
+            if (p.some((v, c) => Math.abs(v - bg[c]!) > 48)) ink++;
+            for (const t of targets) if (p.every((v, c) => Math.abs(v - t.rgb[c]!) <= 12)) found[t.hex]!++;
+          }
+          out[r.name] = { pixels: px.length / 4, ink, colours: found };
+        }
+        return out;
+      },
+      { data: png.toString('base64'), regions, colours },
+    );
+  } finally {
+    await viewer.close();
+  }
 }
 
 beforeAll(async () => {
@@ -210,10 +263,23 @@ describe('the dashboard routes', () => {
     expect(html).not.toMatch(/<style|\sstyle=/); // no inline style
   });
 
-  it('serve the static files and Chart.js with their content types', async () => {
-    const js = await fetch(`${baseUrl}/admin/assets/dashboard.js`);
-    expect(js.status).toBe(200);
-    expect(js.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+  it('serve the static files, every ES module the page imports, and Chart.js with their content types', async () => {
+    const html = await (await fetch(`${baseUrl}/admin`)).text();
+    expect(html).toContain('<script type="module" src="/admin/assets/js/main.js"></script>');
+    // Every module reachable from main.js by its static imports, fetched as the browser would.
+    const seen = new Set<string>();
+    const queue = ['/admin/assets/js/main.js'];
+    while (queue.length) {
+      const path = queue.shift()!;
+      if (seen.has(path)) continue;
+      seen.add(path);
+      const res = await fetch(baseUrl + path);
+      expect({ path, status: res.status, type: res.headers.get('content-type') }).toEqual({ path, status: 200, type: 'text/javascript; charset=utf-8' });
+      for (const [, spec] of (await res.text()).matchAll(/^import [^;]*? from '(\.\/[\w.-]+\.js)';$/gm)) queue.push(new URL(spec!, baseUrl + path).pathname);
+    }
+    expect([...seen].sort()).toEqual(
+      ['alerts', 'api', 'charts', 'dates', 'dom', 'format', 'main', 'panels', 'report', 'state', 'tables'].map((m) => `/admin/assets/js/${m}.js`),
+    );
     const css = await fetch(`${baseUrl}/admin/assets/dashboard.css`);
     expect(css.status).toBe(200);
     expect(css.headers.get('content-type')).toBe('text/css; charset=utf-8');
@@ -230,6 +296,12 @@ describe('the dashboard routes', () => {
     '/admin/assets/%2Fetc%2Fpasswd',
     '/admin/assets/.hidden',
     '/admin/assets/missing.js',
+    '/admin/assets/dashboard.js',
+    '/admin/assets/js/..%2F..%2F..%2Fpackage.json',
+    '/admin/assets/js/..',
+    '/admin/assets/js/.hidden',
+    '/admin/assets/js/missing.js',
+    '/admin/assets/js',
   ])('answer 404 NOT_FOUND for %s', async (path) => {
     const res = await fetch(baseUrl + path);
     expect(res.status).toBe(404);
@@ -253,7 +325,7 @@ describe('the dashboard in a browser', () => {
     expect(await page.getByTestId('dashboard').isHidden()).toBe(true);
   }, TIMEOUT);
 
-  it('signs the admin in and loads every grouping once, with no per-row requests', async () => {
+  it('signs the admin in and loads every grouping, the metrics and the feature flags once, with no per-row requests', async () => {
     adminRequests.length = 0;
     await signIn(DEMO.admin.email, DEMO.admin.password);
     await waitReady();
@@ -263,7 +335,8 @@ describe('the dashboard in a browser', () => {
     const range = lastDays(30);
     for (const r of costs) expect(r).toContain(`start_date=${range.start}&end_date=${range.end}`);
     expect(adminRequests.filter((r) => r.startsWith('/api/v2/admin/metrics?'))).toHaveLength(1);
-    expect(adminRequests).toHaveLength(5);
+    expect(adminRequests.filter((r) => r === '/api/v2/admin/flags')).toHaveLength(1);
+    expect(adminRequests).toHaveLength(6);
   }, TIMEOUT);
 
   it('shows the totals in the tiles', async () => {
@@ -280,6 +353,11 @@ describe('the dashboard in a browser', () => {
     for (const [id, value, format] of checks) {
       await expect(tile(id)).resolves.toEqual({ text: format(value), value });
     }
+    // The failed tile warns from the API's error-rate percentage: about one call in nine fails here.
+    const attempts = report.total_requests + report.failed_requests;
+    expect(report.error_rate_threshold_percent).toBe(5);
+    expect(report.failed_requests * 100 >= 5 * attempts).toBe(true);
+    await expect(page.getByTestId('tile-failed').locator('xpath=..').getAttribute('class')).resolves.toContain('tile-warn');
   }, TIMEOUT);
 
   it('draws every chart with Chart.js', async () => {
@@ -304,6 +382,26 @@ describe('the dashboard in a browser', () => {
     await expect(first.locator('.badge').textContent()).resolves.toBe('alert');
     await expect(first.locator('.alert-title').textContent()).resolves.toContain(SCRIPT_NAME);
     await expect(first.locator('.alert-meta').textContent()).resolves.toContain('$0.67 of $0.50 limit');
+    // An error-rate alert's numbers are percentages (error_rate_percent), not dollars.
+    const rate = page.getByTestId('alerts-list').locator('li', { hasText: 'High error rate' });
+    await expect(rate.locator('.alert-meta').textContent()).resolves.toMatch(/^12\.5% of 5\.0% limit · period \d{4}-\d{2}-\d{2}T\d{2} · /);
+  }, TIMEOUT);
+
+  it("marks exactly the students the API counts over the threshold, and states the API's threshold", async () => {
+    const range = lastDays(30);
+    const students = (await expectedReport(range.start, range.end, 'student')).breakdown_by_student as Json[];
+    const shown = await page.getByTestId('students-table').locator('tbody tr').evaluateAll((rows) =>
+      rows.map((r: any) => ({ student: r.dataset.student, over: r.classList.contains('over') })),
+    );
+    expect(shown.length).toBe(Math.min(10, students.length));
+    const months = new Map(students.map((r) => [r.student, r.over_threshold_months as string[]]));
+    for (const row of shown) expect(row).toEqual({ student: row.student, over: months.get(row.student)!.length > 0 });
+    expect(shown.filter((r) => r.over).length).toBeGreaterThan(0);
+    expect(shown.filter((r) => !r.over).length).toBeGreaterThan(0);
+    const over = students.filter((r) => r.over_threshold_months.length > 0).length;
+    await expect(page.getByTestId('threshold-note').textContent()).resolves.toBe(
+      `alert threshold $0.50 per student per calendar month (UTC) · ${over} over in a month of this range`,
+    );
   }, TIMEOUT);
 
   it('shows the script-named student as text, over the threshold, and runs nothing', async () => {
@@ -323,12 +421,14 @@ describe('the dashboard in a browser', () => {
     expect(new Set(colours.colours).size).toBeGreaterThan(1);
   }, TIMEOUT);
 
-  it('compares the variants per feature, from the metrics API', async () => {
+  it('compares the variants of every feature the flags API lists, from the metrics API', async () => {
     const range = lastDays(30);
     const admin = await t!.login(DEMO.admin.email, DEMO.admin.password);
     const metrics = await getJson(`/api/v2/admin/metrics?start_date=${range.start}&end_date=${range.end}`, admin);
     const features = metrics.body.features as Json[];
     expect(features.length).toBeGreaterThan(0);
+    const flags = (await getJson('/api/v2/admin/flags', admin)).body.flags as Json[];
+    await expect(featureGroups()).resolves.toEqual(flags.map((f) => f.feature));
     const rows = page.getByTestId('variants-table').locator('tbody tr');
     await expect(rows.count()).resolves.toBe(features.length);
     for (const f of features) {
@@ -344,7 +444,7 @@ describe('the dashboard in a browser', () => {
     await page.getByTestId('preset-365').click();
     await page.locator('[data-testid="status"]', { hasText: '365 days' }).waitFor({ timeout: 20_000 });
     await waitReady();
-    expect(adminRequests).toHaveLength(5);
+    expect(adminRequests).toHaveLength(6);
     const range = lastDays(365);
     const report = await expectedReport(range.start, range.end, 'day');
     await expect(tile('tile-total-cost')).resolves.toEqual({ text: money(report.total_cost_usd), value: report.total_cost_usd });
@@ -352,10 +452,12 @@ describe('the dashboard in a browser', () => {
     const charts = await chartState();
     expect(charts['chart-daily']!.points).toBe(365);
     await expect(page.getByTestId('preset-365').getAttribute('aria-pressed')).resolves.toBe('true');
+    // Over several months a bar is no monthly amount: no threshold line; the bars' colours say who is over.
+    await expect(thresholdLineValue()).resolves.toBeNull();
     await expect(page.getByTestId('start-date').inputValue()).resolves.toBe(range.start);
   }, TIMEOUT);
 
-  it('saves a full-page screenshot of the whole dashboard', async () => {
+  it('saves a full-page screenshot that shows the tiles, the four charts in their colours and the tables', async () => {
     await mkdir(join(process.cwd(), 'test', 'artifacts'), { recursive: true });
     const png = await page.screenshot({ path: SCREENSHOT, fullPage: true });
     // A PNG of the page's full width and height (IHDR: width and height at bytes 16 and 20).
@@ -363,6 +465,29 @@ describe('the dashboard in a browser', () => {
     const height = await page.evaluate(() => (globalThis as any).document.documentElement.scrollHeight as number);
     expect({ width: png.readUInt32BE(16), height: png.readUInt32BE(20) }).toEqual({ width: 1440, height });
     expect(height).toBeGreaterThan(900);
+
+    // What the picture holds where each panel is: ink on its background, and the colours it is drawn in.
+    const panels = ['tiles', 'chart-daily', 'chart-feature', 'chart-model', 'chart-students', 'students-table', 'variants-table', 'alerts-list'];
+    const regions = await page.evaluate((ids) => {
+      const g = globalThis as any;
+      return ids.map((id) => {
+        const r = g.document.querySelector(`[data-testid="${id}"]`).getBoundingClientRect();
+        return { name: id, x: Math.round(r.left + g.scrollX), y: Math.round(r.top + g.scrollY), width: Math.round(r.width), height: Math.round(r.height) };
+      });
+    }, panels);
+    const seen = await inspectScreenshot(png, regions, [COLORS.accent, COLORS.warn, COLORS.palette[1]!, COLORS.palette[2]!]);
+    for (const name of panels) {
+      const region = seen[name]!;
+      expect({ name, blank: region.ink / region.pixels < 0.01 }).toEqual({ name, blank: false });
+    }
+    const hits = (name: string, colour: string) => seen[name]!.colours[colour]!;
+    expect(hits('chart-daily', COLORS.accent)).toBeGreaterThan(200); // the cost line
+    expect(hits('chart-feature', COLORS.accent)).toBeGreaterThan(500); // the two features' slices
+    expect(hits('chart-feature', COLORS.palette[1]!)).toBeGreaterThan(500);
+    expect(hits('chart-model', COLORS.palette[1]!)).toBeGreaterThan(500); // the two models' bars
+    expect(hits('chart-model', COLORS.palette[2]!)).toBeGreaterThan(500);
+    expect(hits('chart-students', COLORS.warn)).toBeGreaterThan(200); // over the threshold
+    expect(hits('chart-students', COLORS.accent)).toBeGreaterThan(200); // under it
   }, TIMEOUT);
 
   it('downloads the CSV for the selected grouping with the bearer token', async () => {
@@ -409,6 +534,9 @@ describe('the dashboard in a browser', () => {
 
 describe('the dashboard does not contradict itself', () => {
   const OLD = { start: addDays(today(), -60), end: addDays(today(), -31) };
+  /** The day Big Spender spent $2.50, inside OLD. */
+  const SPENT_AT = addDays(today(), -45);
+
   const EMPTY = { start: '2020-01-01', end: '2020-01-31' };
 
   async function setDates(start: string, end: string): Promise<void> {
@@ -431,8 +559,8 @@ describe('the dashboard does not contradict itself', () => {
       `INSERT INTO llm_usage_logs (call_id, attempt, student_id, feature, variant, provider, model, outcome, success,
                                    tokens_input, tokens_output, cost_usd, latency_ms, created_at)
        VALUES (gen_random_uuid(), 0, $1, 'adaptive_paths', 'adaptive', 'anthropic', 'claude-sonnet-4-5', 'success', true,
-               9000, 2000, 2.500000, 900, now() - interval '45 days')`,
-      [(res.body as { student_id: string }).student_id],
+               9000, 2000, 2.500000, 900, $2::timestamptz)`,
+      [(res.body as { student_id: string }).student_id, `${SPENT_AT}T12:00:00Z`],
     );
     await signIn(DEMO.admin.email, DEMO.admin.password);
     await waitReady();
@@ -449,8 +577,19 @@ describe('the dashboard does not contradict itself', () => {
     await expect(page.getByTestId('alerts-empty').isVisible()).resolves.toBe(false);
     const item = page.locator('[data-testid="alerts-list"] li[data-level="over"]', { hasText: 'Big Spender' });
     await expect(item.count()).resolves.toBe(1);
-    await expect(item.locator('.alert-meta').textContent()).resolves.toContain('$2.50 in this period');
+    const spender = ((await expectedReport(OLD.start, OLD.end, 'student')).breakdown_by_student as Json[]).find((r) => r.full_name === 'Big Spender')!;
+    expect(spender.over_threshold_months).toEqual([SPENT_AT.slice(0, 7)]);
+    await expect(item.locator('.alert-meta').textContent()).resolves.toContain(`$2.50 in this period · over in ${SPENT_AT.slice(0, 7)} · `);
     await expect(page.getByTestId('alerts-count').textContent()).resolves.toBe(String(await over.count()));
+  }, TIMEOUT);
+
+  it("draws the API's threshold as a line when the range lies within one month, where a bar past it is over", async () => {
+    const month = { start: `${SPENT_AT.slice(0, 7)}-01`, end: SPENT_AT };
+    await setDates(month.start, month.end);
+    await waitRange(month.start, month.end);
+    const report = await expectedReport(month.start, month.end, 'day');
+    await expect(thresholdLineValue()).resolves.toBe(report.threshold_usd);
+    await expect(page.locator('[data-testid="students-table"] tbody tr.over .student-name').allTextContents()).resolves.toContain('Big Spender');
   }, TIMEOUT);
 
   it('shows an empty state, not a blank box, for cost by feature and by model in a range with no usage', async () => {
@@ -463,6 +602,11 @@ describe('the dashboard does not contradict itself', () => {
     }
     await expect(page.getByTestId('alerts-empty').isVisible()).resolves.toBe(true);
     await expect(tile('tile-total-cost')).resolves.toEqual({ text: '$0.00', value: 0 });
+    // The variant table still lists every feature the flags API knows, each without requests.
+    const flags = (await getJson('/api/v2/admin/flags', await t!.login(DEMO.admin.email, DEMO.admin.password))).body.flags as Json[];
+    await expect(featureGroups()).resolves.toEqual(flags.map((f) => f.feature));
+    const notes = await page.getByTestId('variants-table').locator('tbody td.empty').allTextContents();
+    expect(notes).toEqual(flags.map(() => 'No requests in this period'));
   }, TIMEOUT);
 
   it('marks the previous numbers stale under an error banner, and clears that on the next load', async () => {

@@ -1,4 +1,4 @@
-import { FakeAnthropicServer } from '../fakes/fake-anthropic.server.js';
+import { FakeAnthropicServer } from '../fakes/anthropic/index.js';
 import { waitFor } from './support/processes.js';
 import { premiumStudent, providerCallRows, startProxiedApp, unitsUsed, type ProxiedApp } from './support/proxied-app.js';
 

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { DataSource } from 'typeorm';
-import { FakeAnthropicServer } from '../fakes/fake-anthropic.server.js';
+import { FakeAnthropicServer } from '../fakes/anthropic/index.js';
 import { withDatabase } from '../support/database-server.js';
 import { secretsIn } from '../support/log-scan.js';
 import { DEMO, startTestApp, TEST_JWT_SECRET, type TestApp } from '../support/test-app.js';

@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { FakeAnthropicServer } from '../fakes/fake-anthropic.server.js';
+import { FakeAnthropicServer } from '../fakes/anthropic/index.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { RedisProcess, waitFor } from './support/processes.js';
 

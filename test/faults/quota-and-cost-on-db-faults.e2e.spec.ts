@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { FakeAnthropicServer } from '../fakes/fake-anthropic.server.js';
+import { FakeAnthropicServer } from '../fakes/anthropic/index.js';
 import { withDatabase } from '../support/database-server.js';
 import { DEMO, TEST_JWT_SECRET, startTestApp, type TestApp } from '../support/test-app.js';
 import { createSeededTestDatabase, type TestDatabase } from '../support/test-database.js';

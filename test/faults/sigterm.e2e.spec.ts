@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import pg from 'pg';
-import { FakeAnthropicServer } from '../fakes/fake-anthropic.server.js';
+import { FakeAnthropicServer } from '../fakes/anthropic/index.js';
 import { createSeededTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { DEMO, TEST_JWT_SECRET } from '../support/test-app.js';
 import { accepts, exited, kill, waitFor } from './support/processes.js';

@@ -11,7 +11,7 @@ import { LlmGateway } from '../../src/llm/llm-gateway.service.js';
 import type { LlmClient } from '../../src/llm/llm-client.port.js';
 import { LLM_CLIENT } from '../../src/llm/llm.tokens.js';
 import { LlmModule } from '../../src/llm/llm.module.js';
-import { FakeAnthropicServer } from '../fakes/fake-anthropic.server.js';
+import { FakeAnthropicServer } from '../fakes/anthropic/index.js';
 import { DEMO, startTestApp, TEST_JWT_SECRET, type TestApp } from '../support/test-app.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 

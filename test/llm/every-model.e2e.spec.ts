@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { MODEL_ALIASES, PRICE_LIST } from '../../src/llm/pricing/price-list.js';
-import { FakeAnthropicServer } from '../fakes/fake-anthropic.server.js';
+import { FakeAnthropicServer } from '../fakes/anthropic/index.js';
 import { DEMO, startTestApp, type TestApp } from '../support/test-app.js';
 
 /** Every model the price list knows, dated snapshot ids included. */

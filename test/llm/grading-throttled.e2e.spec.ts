@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { FakeAnthropicServer } from '../fakes/fake-anthropic.server.js';
+import { FakeAnthropicServer } from '../fakes/anthropic/index.js';
 import { DEMO, startTestApp, type TestApp } from '../support/test-app.js';
 
 const ANSWER = 'Retrieval-augmented generation fetches documents at query time so answers stay current and can cite sources.';

@@ -5,7 +5,7 @@ import type { LlmRequest } from '../../src/llm/llm-client.port.js';
 import { LlmError } from '../../src/llm/llm.errors.js';
 import { asData, DATA_NOT_INSTRUCTIONS } from '../../src/llm/privacy.js';
 import { UsageLogService } from '../../src/usage/usage-log.service.js';
-import { FakeAnthropicServer } from '../fakes/fake-anthropic.server.js';
+import { FakeAnthropicServer } from '../fakes/anthropic/index.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 const Plan = z.object({

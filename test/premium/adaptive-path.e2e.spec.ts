@@ -2,7 +2,7 @@ import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { FeatureFlagsService } from '../../src/flags/feature-flags.service.js';
 import { PremiumRequestsService } from '../../src/usage/premium-requests.service.js';
-import { FakeAnthropicServer } from '../fakes/fake-anthropic.server.js';
+import { FakeAnthropicServer } from '../fakes/anthropic/index.js';
 import { DEMO, startTestApp, type TestApp } from '../support/test-app.js';
 import { openTestRedis, TEST_REDIS_URL } from '../support/test-redis.js';
 

@@ -6,7 +6,7 @@ import { AlertsScheduler } from '../../src/admin/alerts/alerts.scheduler.js';
 import { JwtAuthGuard } from '../../src/common/auth/jwt-auth.guard.js';
 import { GradingQueueService } from '../../src/premium/assessments/grading-queue.service.js';
 import { WorkerModule } from '../../src/worker.module.js';
-import { FakeAnthropicServer } from '../fakes/fake-anthropic.server.js';
+import { FakeAnthropicServer } from '../fakes/anthropic/index.js';
 import { DEMO, startTestApp, TEST_JWT_SECRET, type TestApp } from '../support/test-app.js';
 
 const GOOD =

@@ -2,7 +2,7 @@ import { DataSource } from 'typeorm';
 import type { RubricCriterion } from '../../src/premium/assessments/grading/grading.types.js';
 import { guardGrade } from '../../src/premium/assessments/grade-guards.js';
 import { gradeWithRules } from '../../src/premium/assessments/grading/rules-grader.js';
-import { FakeAnthropicServer } from '../fakes/fake-anthropic.server.js';
+import { FakeAnthropicServer } from '../fakes/anthropic/index.js';
 import { DEMO, startTestApp, type TestApp } from '../support/test-app.js';
 
 type Question = { prompt: string; reference_answer: string; max_score: number; rubric: RubricCriterion[] };

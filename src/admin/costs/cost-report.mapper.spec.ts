@@ -18,7 +18,7 @@ const report: CostReport = {
 };
 
 describe('toCostReportBody', () => {
-  const body = toCostReportBody(report, 500_000);
+  const body = toCostReportBody(report, { costMicro: 500_000, errorRatePercent: 5 });
 
   it('turns micro-dollars into dollars, with averages rounded half-up to a micro-dollar', () => {
     expect(body).toMatchObject({
@@ -29,6 +29,7 @@ describe('toCostReportBody', () => {
       average_cost_per_student: 0.250004, // 1 000 014 / 4 = 250 003.5 -> 250 004
       average_cost_per_request: 0.333338, // 1 000 014 / 3 = 333 338
       threshold_usd: 0.5,
+      error_rate_threshold_percent: 5,
     });
     expect(body.breakdown_by_model).toEqual([
       { model: 'claude-sonnet-5-5', total_requests: 3, failed_requests: 1, total_cost_usd: 1, average_cost_per_request: 0.333333, tokens_input: 900, tokens_output: 300 },
@@ -47,5 +48,24 @@ describe('toCostReportBody', () => {
         error_rate_percent: 12.5, error_rate_threshold_percent: 10, period: '2026-03-15T12', created_at: '2026-03-15T13:00:00.000Z',
       },
     ]);
+  });
+
+  it('gives each student row the months the API counts as over the threshold, an empty list when none', () => {
+    const byStudent = toCostReportBody(
+      {
+        ...report,
+        group: 'student',
+        rows: [
+          { key: 's1', full_name: 'Ada', over_threshold_months: ['2026-02', '2026-03'], total_requests: 2, failed_requests: 0, cost_micro: 1_200_000, tokens_input: 1, tokens_output: 1 },
+          { key: 's2', full_name: null, total_requests: 1, failed_requests: 0, cost_micro: 10, tokens_input: 1, tokens_output: 1 },
+        ],
+      },
+      { costMicro: 500_000, errorRatePercent: 5 },
+    );
+    expect(byStudent.breakdown_by_student?.map((r) => [r.student, r.full_name, r.over_threshold_months])).toEqual([
+      ['s1', 'Ada', ['2026-02', '2026-03']],
+      ['s2', null, []],
+    ]);
+    expect(byStudent.breakdown_by_model).toBeUndefined();
   });
 });

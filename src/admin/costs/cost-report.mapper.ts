@@ -1,12 +1,12 @@
 import { divideMicro, microToUsd, parseUsd } from '../../common/money/index.js';
-import type { CostReport } from './cost-report.service.js';
+import type { CostReport, CostThresholds } from './cost-report.service.js';
 import type { CostAlertDto, CostReportBody, CostRowBody } from './costs.dto.js';
 
 /** The report as API.md's body: money from micro-dollars, an error-rate alert's rate in its own field. */
-export function toCostReportBody(r: CostReport, thresholdMicro: number): CostReportBody {
+export function toCostReportBody(r: CostReport, thresholds: CostThresholds): CostReportBody {
   const rows: CostRowBody[] = r.rows.map((row) => ({
     [r.group]: row.key,
-    ...(r.group === 'student' && { full_name: row.full_name ?? null }),
+    ...(r.group === 'student' && { full_name: row.full_name ?? null, over_threshold_months: row.over_threshold_months ?? [] }),
     total_requests: row.total_requests,
     failed_requests: row.failed_requests,
     total_cost_usd: microToUsd(row.cost_micro),
@@ -23,7 +23,8 @@ export function toCostReportBody(r: CostReport, thresholdMicro: number): CostRep
     average_cost_per_request: microToUsd(divideMicro(r.total.cost_micro, r.total.total_requests)),
     tokens_input: r.total.tokens_input,
     tokens_output: r.total.tokens_output,
-    threshold_usd: microToUsd(thresholdMicro),
+    threshold_usd: microToUsd(thresholds.costMicro),
+    error_rate_threshold_percent: thresholds.errorRatePercent,
     [`breakdown_by_${r.group}`]: rows,
     alerts: r.alerts.map((a): CostAlertDto => {
       const rate = a.type === 'ERROR_RATE_HIGH';

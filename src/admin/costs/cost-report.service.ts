@@ -4,17 +4,23 @@ import { StudentsService } from '../../core/index.js';
 import { UsageReportRepository } from '../../usage/index.js';
 import { AlertsRepository, type ReportedAlert } from '../alerts/alerts.repository.js';
 import { reportRange } from '../reporting/report-range.js';
+import { formatUsd } from '../../common/money/index.js';
 import type { CostGroup } from './costs.dto.js';
 
 export type CostRow = {
   key: string | null;
   full_name?: string | null;
+  /** By student only: the UTC months ('YYYY-MM') in which this student's spend within the range reached the alert threshold. */
+  over_threshold_months?: string[];
   total_requests: number;
   failed_requests: number;
   cost_micro: number;
   tokens_input: number;
   tokens_output: number;
 };
+
+/** LLM_COST_ALERT_THRESHOLD (micro-dollars per student per month) and LLM_ERROR_RATE_ALERT_PERCENT. */
+export type CostThresholds = { costMicro: number; errorRatePercent: number };
 
 export type CostReport = {
   start: string;
@@ -28,7 +34,7 @@ export type CostReport = {
 /** The cost report lists at most this many alerts, the latest. */
 const MAX_ALERTS = 200;
 
-export const costReportConfig = configSlice('cost-report', ['LLM_COST_ALERT_THRESHOLD']);
+export const costReportConfig = configSlice('cost-report', ['LLM_COST_ALERT_THRESHOLD', 'LLM_ERROR_RATE_ALERT_PERCENT']);
 
 /**
  * The cost report over live usage rows (usage sums them in SQL). Money is summed as numeric and
@@ -50,10 +56,13 @@ export class CostReportService {
       this.usage.studentCount(from, to),
       this.alertRows.recent(from, to, MAX_ALERTS),
     ]);
-    const names = group === 'student' ? await this.students.fullNames(totals.flatMap((t) => (t.key === null ? [] : [t.key]))) : undefined;
+    const studentIds = totals.flatMap((t) => (t.key === null ? [] : [t.key]));
+    const [names, over] =
+      group === 'student' ? await Promise.all([this.students.fullNames(studentIds), this.monthsOverThreshold(from, to)]) : [undefined, undefined];
     const parsed = totals.map((t) => ({
       key: t.key,
       ...(names && { full_name: t.key === null ? null : (names.get(t.key) ?? null) }),
+      ...(over && { over_threshold_months: t.key === null ? [] : (over.get(t.key) ?? []) }),
       total_requests: t.successfulCalls,
       failed_requests: t.failedCalls,
       cost_micro: t.costMicro,
@@ -73,7 +82,22 @@ export class CostReportService {
     return { start: startDate, end: endDate, group, rows: parsed, total: { ...total, students }, alerts };
   }
 
-  get thresholdMicro(): number {
-    return this.config.LLM_COST_ALERT_THRESHOLD;
+  /**
+   * Per student, the calendar months (UTC) in which their spend within [from, to) reached
+   * LLM_COST_ALERT_THRESHOLD: the per-student monthly rule the scheduled check raises a
+   * COST_THRESHOLD_EXCEEDED alert on, applied to this range's rows. A threshold of 0 is off.
+   */
+  private async monthsOverThreshold(from: Date, to: Date): Promise<Map<string, string[]>> {
+    const over = new Map<string, string[]>();
+    const threshold = this.config.LLM_COST_ALERT_THRESHOLD;
+    if (threshold <= 0) return over;
+    const rows = await this.usage.studentMonthsSpending(from, to, formatUsd(threshold));
+    for (const { student, month } of rows) over.set(student, [...(over.get(student) ?? []), month]);
+    return over;
+  }
+
+  /** The alert thresholds the report states, so that clients judge by the same numbers as the alerts. */
+  get thresholds(): CostThresholds {
+    return { costMicro: this.config.LLM_COST_ALERT_THRESHOLD, errorRatePercent: this.config.LLM_ERROR_RATE_ALERT_PERCENT };
   }
 }

@@ -27,7 +27,7 @@ export class CostsController {
   async report(@Query() query: CostQueryDto): Promise<CostReportBody> {
     const group = query.group_by ?? 'feature';
     const r = await this.costs.report(query.start_date, query.end_date, group);
-    return toCostReportBody(r, this.costs.thresholdMicro);
+    return toCostReportBody(r, this.costs.thresholds);
   }
 
   @Get('export')

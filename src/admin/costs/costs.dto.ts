@@ -41,6 +41,14 @@ export class FeatureCostRowDto extends CostFiguresDto {
 export class StudentCostRowDto extends CostFiguresDto {
   @ApiProperty({ format: 'uuid', example: 'abc12345-6789-4abc-8ef1-234567890abc', description: 'The student id' }) student!: string;
   @ApiProperty({ type: String, nullable: true, example: 'Ada Lovelace' }) full_name!: string | null;
+  @ApiProperty({
+    type: [String],
+    example: ['2026-11'],
+    description:
+      "UTC months ('YYYY-MM') in which this student's spend within the range reached threshold_usd: the rule of the " +
+      'COST_THRESHOLD_EXCEEDED alert, applied to these rows, whether or not the scheduled check has stored that alert yet. Empty when none',
+  })
+  over_threshold_months!: string[];
 }
 
 export class ModelCostRowDto extends CostFiguresDto {
@@ -84,6 +92,8 @@ export class CostReportDto {
   @ApiProperty({ example: 12_000_000 }) tokens_input!: number;
   @ApiProperty({ example: 3_000_000 }) tokens_output!: number;
   @ApiProperty({ example: 0.5, description: 'LLM_COST_ALERT_THRESHOLD, per student per month' }) threshold_usd!: number;
+  @ApiProperty({ example: 5, description: 'LLM_ERROR_RATE_ALERT_PERCENT: the ERROR_RATE_HIGH threshold, percent of LLM call attempts that failed' })
+  error_rate_threshold_percent!: number;
   @ApiPropertyOptional({ type: [FeatureCostRowDto], description: 'With group_by=feature (the default)' }) breakdown_by_feature?: FeatureCostRowDto[];
   @ApiPropertyOptional({ type: [StudentCostRowDto], description: 'With group_by=student' }) breakdown_by_student?: StudentCostRowDto[];
   @ApiPropertyOptional({ type: [ModelCostRowDto], description: 'With group_by=model' }) breakdown_by_model?: ModelCostRowDto[];
@@ -93,7 +103,8 @@ export class CostReportDto {
 
 type Breakdown = `breakdown_by_${CostGroup}`;
 /** One breakdown row: the figures, and the group value under the group's name. */
-export type CostRowBody = Omit<FeatureCostRowDto, 'feature'> & Partial<Record<CostGroup, string | null>> & { full_name?: string | null };
+export type CostRowBody = Omit<FeatureCostRowDto, 'feature'> &
+  Partial<Record<CostGroup, string | null>> & { full_name?: string | null; over_threshold_months?: string[] };
 
 /** The JSON body of GET /api/v2/admin/costs: the breakdown is named after group_by. */
 export type CostReportBody = Omit<CostReportDto, Breakdown> & { [K in Breakdown]?: CostRowBody[] };

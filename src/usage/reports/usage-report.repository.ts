@@ -60,6 +60,19 @@ export class UsageReportRepository {
   }
 
   /** How many students had calls in [from, to). */
+  /** Each (student, UTC month 'YYYY-MM') whose spend within [from, to) reached thresholdUsd. */
+  async studentMonthsSpending(from: Date, to: Date, thresholdUsd: string): Promise<{ student: string; month: string }[]> {
+    return this.db.query(
+      `SELECT student_id::text AS student, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM') AS month
+         FROM llm_usage_logs
+        WHERE deleted_at IS NULL AND student_id IS NOT NULL AND created_at >= $1 AND created_at < $2
+        GROUP BY 1, 2
+       HAVING sum(cost_usd) >= $3::numeric
+        ORDER BY 1, 2`,
+      [from, to, thresholdUsd],
+    );
+  }
+
   async studentCount(from: Date, to: Date): Promise<number> {
     const rows: { n: number }[] = await this.db.query(
       `SELECT count(DISTINCT student_id)::int AS n FROM llm_usage_logs

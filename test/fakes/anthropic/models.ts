@@ -72,3 +72,9 @@ export const FAKE_MODELS: Readonly<Record<string, FakeModelRules>> = {
 
 /** The versions the fake speaks; only 2026-10-21 is what the installed SDK sends. */
 export const API_VERSIONS = ['2026-10-21', '2023-06-01'] as const;
+
+/** `GET /v1/models`: every model of the table, in one page. */
+export function modelsPage(): Record<string, unknown> {
+  const data = Object.keys(FAKE_MODELS).map((id) => ({ type: 'model', id, display_name: id, created_at: '2026-01-01T00:00:00Z' }));
+  return { data, has_more: false, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null };
+}

@@ -24,9 +24,15 @@ const VARIANTS: { name: string; tuning: SearchTuning }[] = [
   { name: 'AND, then OR fallback (exact words, no length norm)', tuning: { prefix: false, order: 'all-first', normalization: 0 } },
   { name: 'AND, then OR fallback, prefixes', tuning: { prefix: true, order: 'all-first', normalization: 0 } },
   { name: 'AND, then OR fallback, prefixes, length norm', tuning: { prefix: true, order: 'all-first', normalization: 1 } },
-  { name: 'OR by rank only, prefixes, length norm', tuning: { prefix: true, order: 'rank', normalization: 1 } },
+  { name: 'OR by ts_rank_cd only, prefixes, length norm', tuning: { prefix: true, order: 'rank-cd', normalization: 1 } },
+  { name: 'OR by coverage, prefixes, length norm', tuning: { prefix: true, order: 'coverage', normalization: 1 } },
   { name: 'OR by coverage, exact words, length norm', tuning: { prefix: false, order: 'coverage', normalization: 1 } },
   { name: 'OR by coverage, prefixes, no length norm', tuning: { prefix: true, order: 'coverage', normalization: 0 } },
+  { name: 'OR by idf coverage, exact words, length norm', tuning: { prefix: false, order: 'idf-coverage', normalization: 1 } },
+  { name: 'OR by idf coverage, prefixes, no length norm', tuning: { prefix: true, order: 'idf-coverage', normalization: 0 } },
+  { name: 'OR by idf coverage, prefixes, length norm', tuning: { prefix: true, order: 'idf-coverage', normalization: 1 } },
+  { name: 'BM25F, prefixes', tuning: { prefix: true, order: 'bm25', normalization: 1 } },
+  { name: 'BM25F, exact words', tuning: { prefix: false, order: 'bm25', normalization: 1 } },
 ];
 
 const TOP = 10;

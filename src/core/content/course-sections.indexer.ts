@@ -28,10 +28,10 @@ export function termsIn(text: string, keyTerms: string[]): string[] {
 export async function indexChapterSections(tx: EntityManager, chapter: ChapterToIndex): Promise<{ reindexed: boolean; sections: number }> {
   const sections = splitSections(chapter.content_markdown, chapter.title);
   const hash = chapterContentHash(chapter);
-  const [current] = (await tx.query(
+  const [current] = await tx.query<{ n: number; same: boolean }[]>(
     `SELECT count(*)::int AS n, coalesce(bool_and(content_hash = $2), false) AS same FROM course_sections WHERE chapter_id = $1`,
     [chapter.chapter_id, hash],
-  )) as { n: number; same: boolean }[];
+  );
   if (current && current.same && current.n === sections.length) return { reindexed: false, sections: sections.length };
 
   await tx.query(`DELETE FROM course_sections WHERE chapter_id = $1`, [chapter.chapter_id]);

@@ -54,6 +54,10 @@ describe('splitSections', () => {
     ]);
   });
 
+  it('keeps a heading to 200 characters', () => {
+    expect(splitSections(`## ${'h'.repeat(300)}\ntext`, 'T')[0]!.heading).toHaveLength(200);
+  });
+
   it('has no introduction when the chapter starts with a heading', () => {
     expect(splitSections('## Only\ntext', 'T').map((s) => s.section_id)).toEqual(['only']);
   });

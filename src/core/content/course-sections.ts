@@ -30,7 +30,8 @@ export function splitSections(markdown: string, chapterTitle: string): CourseSec
     }
     const heading = fence === null ? HEADING.exec(line)?.[1] : undefined;
     if (heading !== undefined) {
-      const text = heading.replace(/[*_`]/g, '');
+      // course_sections.heading is varchar(200), like a chapter title.
+      const text = heading.replace(/[*_`]/g, '').slice(0, 200);
       parts.push({ heading: text, slug: slugify(text) || 'section', lines: [] });
     } else {
       parts.at(-1)!.lines.push(line);

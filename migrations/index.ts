@@ -6,6 +6,8 @@ import { QuotaHolds1764200000000 } from './1764200000000-quota-holds.js';
 import { LlmBillingAndGrading1764300000000 } from './1764300000000-llm-billing-and-grading.js';
 import { SubscriptionAudit1764400000000 } from './1764400000000-subscription-audit.js';
 import { GradingLeaseHolder1764520000000 } from './1764520000000-grading-lease-holder.js';
+import { CourseSections1764613000000 } from './1764613000000-course-sections.js';
+import { Glossary1764614000000 } from './1764614000000-glossary.js';
 
 /** Every migration, oldest first. A new migration is added here as well as in this folder. */
 export const ALL_MIGRATIONS = [
@@ -17,4 +19,6 @@ export const ALL_MIGRATIONS = [
   LlmBillingAndGrading1764300000000,
   SubscriptionAudit1764400000000,
   GradingLeaseHolder1764520000000,
+  CourseSections1764613000000,
+  Glossary1764614000000,
 ];

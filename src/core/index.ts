@@ -2,6 +2,10 @@
 export { hashPassword } from './auth/password-hasher.js';
 export { SLUG } from './content/chapters.dto.js';
 export { ChaptersService } from './content/chapters.service.js';
+export { indexChapterSections } from './content/course-sections.indexer.js';
+export { CourseSearchService, type SectionHit } from './content/course-search.service.js';
+export { glossaryKey, type GlossaryEntry } from './glossary/glossary-index.js';
+export { GlossaryService } from './glossary/glossary.service.js';
 export { CoreModule } from './core.module.js';
 export { QuizResultsRepository } from './quizzes/quiz-results.repository.js';
 export { Student } from './students/student.entity.js';

@@ -38,7 +38,8 @@ async function run(command: Command): Promise<void> {
         const report = await seedDatabase(db, config.NODE_ENV === 'production');
         console.log(
           `Seeded ${report.chapters} chapters, ${report.quizQuestions} quiz questions, ` +
-            `${report.assessmentQuestions} assessment questions; ` +
+            `${report.assessmentQuestions} assessment questions, ${report.glossaryTerms} glossary terms; ` +
+            `${report.chaptersIndexed} chapter(s) re-indexed into ${report.sections} sections; ` +
             `${report.demoUsersCreated} demo account(s) created.`,
         );
         break;

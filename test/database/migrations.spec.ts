@@ -44,6 +44,8 @@ const ALL_TABLES = [
   'adaptive_path_builds',
   'grading_batches',
   'subscription_audit',
+  'course_sections',
+  'glossary_terms',
 ].sort();
 
 const columns = (tablesIn: string[]) =>

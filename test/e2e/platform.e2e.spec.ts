@@ -143,6 +143,8 @@ describe('OpenAPI', () => {
     ['post', '/api/v1/quizzes/{quiz_id}/submit'],
     ['get', '/api/v1/progress'],
     ['get', '/api/v1/progress/quiz-history'],
+    ['get', '/api/v1/glossary'],
+    ['get', '/api/v1/glossary/{term}'],
   ] as const;
 
   it('describes every v1 route with an operationId, a summary, a 2xx schema with examples, and bearer security', async () => {

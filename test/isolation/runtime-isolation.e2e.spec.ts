@@ -54,6 +54,10 @@ describe('phase isolation at run time', () => {
       await t.http.post('/api/v1/quizzes/01-intro-quiz/submit').set('authorization', auth).send({ answers: { q1: 'a', q2: 'b' } }).expect(200);
       await t.http.get('/api/v1/progress').set('authorization', auth).expect(200);
       await t.http.get('/api/v1/progress/quiz-history').set('authorization', auth).expect(200);
+      await t.http.get('/api/v1/glossary').set('authorization', auth).expect(200);
+      await t.http.get('/api/v1/glossary?q=retrieval').set('authorization', auth).expect(200);
+      await t.http.get('/api/v1/glossary/RAG').set('authorization', auth).expect(200);
+      await t.http.get('/api/v1/glossary/blockchain').set('authorization', auth).expect(404);
     }
 
     expect(fake.requests).toHaveLength(0);

@@ -77,6 +77,7 @@ describe('SQL and path traversal in path parameters', () => {
       const missing = [
         t.http.get('/api/v1/chapters/99-no-such-chapter').set('authorization', auth.student!),
         t.http.get('/api/v1/quizzes/99-no-such-quiz').set('authorization', auth.student!),
+        t.http.get('/api/v1/glossary/no-such-term').set('authorization', auth.student!),
         t.http.post('/api/v1/quizzes/99-no-such-quiz/submit').set('authorization', auth.student!).send({ answers: { q1: 'a' } }),
         t.http.get('/api/v2/assessments/feedback/00000000-0000-4000-8000-000000000000').set('authorization', auth.premium!),
       ];

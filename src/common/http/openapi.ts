@@ -7,6 +7,7 @@ const TAGS: ReadonlyArray<[string, string]> = [
   ['health', 'Liveness and readiness'],
   ['auth', 'Accounts and bearer tokens'],
   ['chapters', 'Course content (free Core)'],
+  ['glossary', 'The course key terms and their definitions (free Core)'],
   ['quizzes', 'Server-graded quizzes (free Core)'],
   ['progress', 'Progress and quiz history (free Core)'],
   ['premium', 'LLM features for premium students: gated, quota-limited, cached'],

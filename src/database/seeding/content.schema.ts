@@ -38,6 +38,16 @@ const assessmentQuestion = z
     message: 'criterion ids must be unique',
   });
 
+const glossaryEntry = z.object({
+  term: z.string().min(1).max(100),
+  /** Authored, one or two sentences. */
+  definition: z.string().min(20).max(400),
+  /** Other names a student may look the term up by (abbreviations, spellings). */
+  aliases: z.array(z.string().min(1).max(100)).default([]),
+  /** Other glossary terms, anywhere in the course. */
+  related: z.array(z.string().min(1)).min(1),
+});
+
 export const chapterFileSchema = z.object({
   chapter_id: slug,
   title: z.string().min(1).max(200),
@@ -45,6 +55,8 @@ export const chapterFileSchema = z.object({
   summary: z.string().min(1).max(300),
   estimated_minutes: z.number().int().positive(),
   key_terms: z.array(z.string().min(1)),
+  /** A definition of each key term this chapter is the first to teach. */
+  glossary: z.array(glossaryEntry),
   prerequisites: z.array(slug),
   quiz: z.object({
     quiz_id: slug,
@@ -57,6 +69,7 @@ export const chapterFileSchema = z.object({
 
 export type ChapterFile = z.infer<typeof chapterFileSchema>;
 export type ChapterContent = ChapterFile & { content_markdown: string };
+export type GlossaryEntryContent = ChapterFile['glossary'][number];
 export type AssessmentQuestionContent = ChapterFile['assessment_questions'][number];
 
 export const demoUsersSchema = z.array(

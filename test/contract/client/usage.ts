@@ -109,6 +109,13 @@ export async function useEveryOperation(baseUrl: string, token: string): Promise
   const history = await api.GET('/api/v1/progress/quiz-history', { params: { query: { limit: 5, cursor: firstPage.data?.next_cursor ?? undefined } } });
   for (const a of history.data?.attempts ?? []) read(a.result_id, a.quiz_id, a.percentage, a.completed_at);
 
+  // q is optional: without it, every term.
+  const glossary = await api.GET('/api/v1/glossary');
+  await api.GET('/api/v1/glossary', { params: { query: { q: 'emb' } } });
+  for (const g of glossary.data?.terms ?? []) read(g.term, g.definition, g.chapter_id);
+  const term = await api.GET('/api/v1/glossary/{term}', { params: { path: { term: 'RAG' } } });
+  if (term.data) read(term.data.term, term.data.definition, term.data.chapter_id, ...term.data.related);
+
   // v2 — Premium. The request booleans are optional: an empty body is a valid request.
   const path = await api.POST('/api/v2/adaptive/path', { body: {} });
   await api.POST('/api/v2/adaptive/path', { body: { force_refresh: true } });

@@ -51,6 +51,8 @@ export const API_ROUTES: readonly ApiRoute[] = [
   },
   { method: 'get', path: '/api/v1/progress', access: 'student', ok: 200 },
   { method: 'get', path: '/api/v1/progress/quiz-history', query: { limit: '5', cursor: EMPTY_CURSOR }, access: 'student', ok: 200 },
+  { method: 'get', path: '/api/v1/glossary', query: { q: 'search' }, access: 'student', ok: 200 },
+  { method: 'get', path: '/api/v1/glossary/:term', params: { term: 'context window' }, access: 'student', ok: 200 },
 
   { method: 'post', path: '/api/v2/adaptive/path', body: () => ({}), access: 'premium', ok: 200 },
   { method: 'get', path: '/api/v2/usage/quota', access: 'premium', ok: 200 },

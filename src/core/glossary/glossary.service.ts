@@ -1,0 +1,38 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { Memo } from '../../common/cache/index.js';
+import { ApiException } from '../../common/errors/index.js';
+import { CONTENT_TTL_MS } from '../content/chapters.service.js';
+import { GlossaryIndex, type GlossaryEntry } from './glossary-index.js';
+
+/** The course glossary, kept in process like the chapters (it changes only when seeded). */
+@Injectable()
+export class GlossaryService {
+  private readonly content = new Memo(CONTENT_TTL_MS);
+
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  async search(query: string | undefined): Promise<GlossaryEntry[]> {
+    return (await this.index()).search(query ?? '');
+  }
+
+  /** The entry a term or alias names; NOT_FOUND otherwise. */
+  async get(term: string): Promise<GlossaryEntry> {
+    const entry = (await this.index()).find(term);
+    if (!entry) throw ApiException.notFound(`Glossary term ${term}`);
+    return entry;
+  }
+
+  /** Every term, alphabetically. */
+  async all(): Promise<GlossaryEntry[]> {
+    return (await this.index()).all();
+  }
+
+  private index(): Promise<GlossaryIndex> {
+    return this.content.get('glossary', async () => {
+      const rows: GlossaryEntry[] = await this.db.query(`SELECT term, definition, chapter_id, aliases, related FROM glossary_terms`);
+      return new GlossaryIndex(rows);
+    });
+  }
+}

@@ -8,7 +8,8 @@ import { StudentsModule } from './students/students.module.js';
 /** Phase 1, the free Core: deterministic, and never touches an LLM. */
 @Module({
   imports: [AuthModule, StudentsModule, ContentModule, QuizzesModule, ProgressModule],
-  // What Phase 2 may read: students, the catalog, quiz results. Nothing flows back.
-  exports: [StudentsModule, ContentModule, QuizzesModule],
+  // What Phase 2 may read: students, the catalog, quiz results (and the MCP tools: quizzes and
+  // progress). Nothing flows back.
+  exports: [StudentsModule, ContentModule, QuizzesModule, ProgressModule],
 })
 export class CoreModule {}

@@ -2,6 +2,10 @@
 export { hashPassword } from './auth/password-hasher.js';
 export { SLUG } from './content/chapters.dto.js';
 export { ChaptersService } from './content/chapters.service.js';
+export { ChapterParamsDto } from './content/chapters.dto.js';
+export { ProgressService } from './progress/progress.service.js';
+export { QuizParamsDto, SubmitQuizDto } from './quizzes/quizzes.dto.js';
+export { QuizzesService } from './quizzes/quizzes.service.js';
 export { CoreModule } from './core.module.js';
 export { QuizResultsRepository } from './quizzes/quiz-results.repository.js';
 export { Student } from './students/student.entity.js';

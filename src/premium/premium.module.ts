@@ -49,5 +49,7 @@ import { QuotaController } from './quota/quota.controller.js';
     SubmissionIntake,
     AssessmentQuestionsRepository,
   ],
+  // The MCP tools call the same services and the same gate as the routes.
+  exports: [PremiumGuard, AdaptivePathService, AssessmentsService],
 })
 export class PremiumModule {}

@@ -1,4 +1,5 @@
 import type { OpenAPIObject, OperationObject, ParameterObject, ReferenceObject, ResponseObject, SchemaObject } from '@nestjs/swagger';
+import { ERROR_DOCS } from '../common/http/index.js';
 
 export type JsonSchema = { [keyword: string]: unknown };
 export type ObjectSchema = JsonSchema & { type: 'object' };
@@ -60,8 +61,11 @@ function outputSchema(document: OpenAPIObject, operation: Operation): ObjectSche
   }));
   const success = responses.find((r) => r.status >= 200 && r.status < 300 && r.schema)?.schema;
   if (!success) throw new Error(`${operation.operationId}: no JSON success response`);
-  // Every error code the route declares, once: each status's `error` is one code's schema or a oneOf of them.
-  const codes = new Map<string, SchemaObject | ReferenceObject>();
+  // Every error code the route declares, once: each status's `error` is one code's schema or a oneOf
+  // of them. And VALIDATION_ERROR for every tool: a tool's arguments are always checked, even
+  // where the route takes no input it could refuse.
+  const validation = { $ref: `#/components/schemas/${ERROR_DOCS.VALIDATION_ERROR.schema}` };
+  const codes = new Map<string, SchemaObject | ReferenceObject>([[JSON.stringify(validation), validation]]);
   for (const { status, schema } of responses) {
     if (status < 400 || !schema) continue;
     const error = resolve<SchemaObject>(document, schema).properties?.error ?? {};

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
+import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
 import {
   CallToolRequestSchema,
   ErrorCode,
@@ -23,6 +24,12 @@ const INSTRUCTIONS =
   'read_chapter to teach from it, get_quiz and submit_quiz to test the student, get_progress to see where they are. ' +
   'Tools marked premium need a premium subscription; a refusal says why (error code PREMIUM_REQUIRED, with upgrade_url).';
 
+/**
+ * The JSON Schema validator the SDK's server keeps for requests it sends to clients (which ours
+ * never does). Without one it builds an Ajv of its own per server, a few milliseconds per request.
+ */
+const VALIDATOR = new AjvJsonSchemaValidator();
+
 /** MCP's "resource not found" (the specification's code; the SDK names none). */
 const RESOURCE_NOT_FOUND = -32002;
 
@@ -37,21 +44,21 @@ export class CourseMcpServer {
     private readonly chapters: ChapterResources,
   ) {}
 
-  async handle(request: FastifyRequest & { user: AuthenticatedStudent }, reply: FastifyReply): Promise<Response> {
+  async handle(request: FastifyRequest & { user: AuthenticatedStudent }, reply: FastifyReply, message: object): Promise<Response> {
     const caller: ToolCaller = { student: request.user, requestId: request.id, signal: clientSignal(request, reply) };
     const server = this.server(caller);
     const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     await server.connect(transport);
     try {
-      // The body was parsed (and bounded) by the app's JSON parser; the transport takes it as is.
-      return await transport.handleRequest(webRequest(request), { parsedBody: request.body });
+      // Parsed and checked as every REST body is; the transport takes it as it is.
+      return await transport.handleRequest(webRequest(request), { parsedBody: message });
     } finally {
       await server.close();
     }
   }
 
   private server(caller: ToolCaller): Server {
-    const server = new Server(SERVER_INFO, { capabilities: { tools: {}, resources: {} }, instructions: INSTRUCTIONS });
+    const server = new Server(SERVER_INFO, { capabilities: { tools: {}, resources: {} }, instructions: INSTRUCTIONS, jsonSchemaValidator: VALIDATOR });
     server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: this.tools.list() }));
     server.setRequestHandler(CallToolRequestSchema, (call, extra) =>
       this.tools.call(call.params.name, call.params.arguments ?? {}, { ...caller, signal: AbortSignal.any([caller.signal, extra.signal]) }),

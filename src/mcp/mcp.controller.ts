@@ -1,8 +1,7 @@
-import { Controller, Delete, Get, Post, Req, Res, UseFilters } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Post, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthenticatedStudent } from '../common/auth/index.js';
-import { ApiException } from '../common/errors/index.js';
 import { CourseMcpServer } from './course-mcp-server.js';
 import { McpAuthChallengeFilter } from './mcp-auth-challenge.filter.js';
 
@@ -17,11 +16,21 @@ import { McpAuthChallengeFilter } from './mcp-auth-challenge.filter.js';
 export class McpController {
   constructor(private readonly mcp: CourseMcpServer) {}
 
+  /**
+   * The message passes the validation pipe as every REST body does (a JSON object, bounded in
+   * depth and values, no prototype keys, storable text): so a batch is refused too, and each
+   * message is one request to the limits (the protocol has had no batches since 2025-06-18).
+   */
   @Post()
-  async post(@Req() request: FastifyRequest & { user: AuthenticatedStudent }, @Res() reply: FastifyReply): Promise<void> {
-    // One message per request, so each one passes the request limits (the protocol has no batches since 2025-06-18).
-    if (Array.isArray(request.body)) throw ApiException.validation([{ field: 'body', issue: 'must be one JSON-RPC message, not a batch' }]);
-    await reply.send(await this.mcp.handle(request, reply));
+  async post(
+    @Req() request: FastifyRequest & { user: AuthenticatedStudent },
+    @Res() reply: FastifyReply,
+    @Body() message: object,
+  ): Promise<void> {
+    const response = await this.mcp.handle(request, reply, message);
+    // JSON answers (or none, for a notification): sent as text, not piped through a web stream.
+    for (const [name, value] of response.headers) void reply.header(name, value);
+    await reply.code(response.status).send(response.body ? await response.text() : undefined);
   }
 
   /** Stateless: no stream of server-initiated messages to open. */

@@ -75,22 +75,38 @@ function outputSchema(document: OpenAPIObject, operation: Operation): ObjectSche
     type: 'object',
     description: 'The error envelope of the REST API (a tool result with isError: true)',
     required: ['error'],
-    properties: { error: { anyOf: [...codes.values()].map((code) => toJsonSchema(document, code)) } },
+    properties: { error: { anyOf: [...codes.values()].map((code) => toJsonSchema(document, code, TERSE)) } },
     additionalProperties: false,
   };
-  return { type: 'object', anyOf: [toJsonSchema(document, success), errorEnvelope] };
+  // Output schemas are for checking answers: the examples (and the error codes' descriptions,
+  // repeated in every tool) would only double the size of tools/list.
+  return { type: 'object', anyOf: [toJsonSchema(document, success, { examples: false, descriptions: true }), errorEnvelope] };
 }
 
+/** Which annotations of the OpenAPI schema to keep. */
+export type Annotations = { examples: boolean; descriptions: boolean };
+const ALL: Annotations = { examples: true, descriptions: true };
+const TERSE: Annotations = { examples: false, descriptions: false };
+
 /** An OpenAPI 3.0 schema object as JSON Schema, with every reference inlined. */
-export function toJsonSchema(document: OpenAPIObject, schema: SchemaObject | ReferenceObject, trail: readonly string[] = []): JsonSchema {
+export function toJsonSchema(
+  document: OpenAPIObject,
+  schema: SchemaObject | ReferenceObject,
+  keep: Annotations = ALL,
+  trail: readonly string[] = [],
+): JsonSchema {
   if ('$ref' in schema) {
     if (trail.includes(schema.$ref)) throw new Error(`${schema.$ref} refers to itself; it cannot be inlined`);
-    return toJsonSchema(document, resolve<SchemaObject>(document, schema), [...trail, schema.$ref]);
+    return toJsonSchema(document, resolve<SchemaObject>(document, schema), keep, [...trail, schema.$ref]);
   }
-  const convert = (s: SchemaObject | ReferenceObject) => toJsonSchema(document, s, trail);
-  const { nullable, discriminator: _discriminator, example, ...rest } = schema as Omit<SchemaObject, 'example' | 'enum'> & { example?: unknown; enum?: unknown[] };
+  const convert = (s: SchemaObject | ReferenceObject) => toJsonSchema(document, s, keep, trail);
+  const { nullable, discriminator: _discriminator, example, description, ...rest } = schema as Omit<SchemaObject, 'example' | 'enum'> & {
+    example?: unknown;
+    enum?: unknown[];
+  };
   const out: JsonSchema = { ...rest };
-  if (example !== undefined) out.examples = [example];
+  if (description !== undefined && keep.descriptions) out.description = description;
+  if (example !== undefined && keep.examples) out.examples = [example];
   if (rest.properties) {
     out.properties = Object.fromEntries(Object.entries(rest.properties).map(([k, v]) => [k, convert(v)]));
     if (rest.additionalProperties === undefined && !rest.allOf && !rest.oneOf && !rest.anyOf) out.additionalProperties = false;

@@ -1,18 +1,20 @@
-import { Body, Controller, Delete, Get, Post, Req, Res, UseFilters } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Post, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthenticatedStudent } from '../common/auth/index.js';
 import { CourseMcpServer } from './course-mcp-server.js';
 import { McpAuthChallengeFilter } from './mcp-auth-challenge.filter.js';
+import { McpOriginGuard } from './mcp-origin.guard.js';
 
 /**
  * The Model Context Protocol endpoint (Streamable HTTP). Not a REST operation, so not in the
  * OpenAPI document; the global guards still run first: the address limit, the bearer token, the
- * student limit, as on every route.
+ * student limit, as on every route; then the transport's Origin check.
  */
 @ApiExcludeController()
 @Controller('mcp')
 @UseFilters(McpAuthChallengeFilter)
+@UseGuards(McpOriginGuard)
 export class McpController {
   constructor(private readonly mcp: CourseMcpServer) {}
 

@@ -4,6 +4,7 @@ import { PremiumModule } from '../premium/index.js';
 import { ChapterResources } from './chapter-resources.js';
 import { CourseMcpServer } from './course-mcp-server.js';
 import { CourseTools } from './course-tools.js';
+import { McpOriginGuard } from './mcp-origin.guard.js';
 import { McpToolRunner } from './mcp-tool-runner.js';
 import { McpController } from './mcp.controller.js';
 
@@ -11,7 +12,7 @@ import { McpController } from './mcp.controller.js';
 @Module({
   imports: [CoreModule, PremiumModule],
   controllers: [McpController],
-  providers: [CourseTools, McpToolRunner, ChapterResources, CourseMcpServer],
+  providers: [CourseTools, McpToolRunner, ChapterResources, CourseMcpServer, McpOriginGuard],
   exports: [McpToolRunner],
 })
 export class McpModule {}

@@ -106,6 +106,13 @@ describe('authentication: the bearer token of the REST API', () => {
     expect(mine.json.result.structuredContent.chapters[0].attempts).toBe(0);
   });
 
+  it('refuses a request from a web page of another origin (DNS rebinding), 403 FORBIDDEN', async () => {
+    const res = await postMcp(url, initialize, { authorization: free.auth, origin: 'http://evil.example' });
+    expect({ status: res.status, code: res.json.error.code }).toEqual({ status: 403, code: 'FORBIDDEN' });
+    // The control: without an Origin header (as assistants call), the same request is served.
+    expect((await postMcp(url, initialize, { authorization: free.auth })).status).toBe(200);
+  });
+
   it('answers GET and DELETE 405: there is no stream to open and no session to end', async () => {
     for (const method of ['GET', 'DELETE']) {
       const res = await fetch(url, { method, headers: { authorization: free.auth, accept: 'text/event-stream' } });

@@ -1,4 +1,4 @@
-import type { Type } from '@nestjs/common';
+import type { PipeTransform, Type } from '@nestjs/common';
 import type { ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
 import type { AuthenticatedStudent } from '../common/auth/index.js';
 import type { PremiumFeature } from '../common/features/index.js';
@@ -30,6 +30,8 @@ export type CourseTool<P = unknown, Q = unknown, B = unknown, O = unknown> = {
   operationId: string;
   /** The DTO classes the REST route validates its path, query and body with. */
   dto?: { params?: Type<P>; query?: Type<Q>; body?: Type<B> };
+  /** The pipes the route adds to a part after the global validation pipe (as in `@Body(SomePipe)`). */
+  pipes?: { params?: readonly PipeTransform[]; query?: readonly PipeTransform[]; body?: readonly PipeTransform[] };
   annotations: ToolAnnotations;
   /** Premium tools: the subscription check, and the feature's flag when the route has one. */
   premium?: { feature?: PremiumFeature };

@@ -1,10 +1,21 @@
 import { Injectable } from '@nestjs/common';
+import { FEATURES } from '../common/features/index.js';
 import { ChapterParamsDto, ChaptersService, ProgressService, QuizParamsDto, QuizzesService, SubmitQuizDto } from '../core/index.js';
-import { AdaptivePathRequestDto, AdaptivePathService, AssessmentsService, SubmissionParamsDto, SubmitAssessmentDto } from '../premium/index.js';
+import {
+  AdaptivePathRequestDto,
+  AdaptivePathService,
+  AnswerLimitPipe,
+  AssessmentsService,
+  SubmissionParamsDto,
+  SubmitAssessmentDto,
+  toAdaptivePathDto,
+  toFeedbackDto,
+  toSubmissionAcceptedDto,
+} from '../premium/index.js';
 import { chapterMarkdown } from './chapter-markdown.js';
 import { courseTool, READ_ONLY, RECORDS, type CourseTool } from './course-tool.js';
 
-type Answer<T extends (...args: never[]) => Promise<unknown>> = Awaited<ReturnType<T>>;
+type Answer<T extends (...args: never[]) => unknown> = Awaited<ReturnType<T>>;
 
 /**
  * The tools an assistant gets, in the order it sees them: each is one REST route, calling the
@@ -20,6 +31,7 @@ export class CourseTools {
     private readonly progress: ProgressService,
     private readonly paths: AdaptivePathService,
     private readonly assessments: AssessmentsService,
+    private readonly answerLimit: AnswerLimitPipe,
   ) {
     this.list = [
       courseTool({
@@ -105,17 +117,18 @@ export class CourseTools {
         operationId: 'createAdaptivePath',
         dto: { body: AdaptivePathRequestDto },
         annotations: RECORDS,
-        premium: { feature: 'adaptive_paths' },
-        run: ({ body }, caller) =>
-          this.paths.path({
+        premium: { feature: FEATURES.adaptive_paths.name },
+        run: async ({ body }, caller) => {
+          const served = await this.paths.path({
             studentId: caller.student.studentId,
             forceRefresh: body.force_refresh ?? false,
-            includeReasoning: body.include_reasoning ?? false,
             variant: caller.variant!,
             requestId: caller.requestId,
             signal: caller.signal,
-          }),
-        text: (p: Answer<AdaptivePathService['path']>) =>
+          });
+          return toAdaptivePathDto(served, body.include_reasoning ?? false);
+        },
+        text: (p: Answer<typeof toAdaptivePathDto>) =>
           `Learning path (${p.decision_source}):\n` +
           p.recommendations.map((r) => `${r.priority}. ${r.action} ${r.chapter_id}: ${r.reason}`).join('\n') +
           (p.reasoning ? `\n\n${p.reasoning}` : ''),
@@ -129,17 +142,20 @@ export class CourseTools {
           'the returned submission_id.',
         operationId: 'submitAssessment',
         dto: { body: SubmitAssessmentDto },
+        pipes: { body: [this.answerLimit] },
         annotations: RECORDS,
-        premium: { feature: 'assessments' },
-        run: ({ body }, caller) =>
-          this.assessments.submit({
-            studentId: caller.student.studentId,
-            questionId: body.question_id,
-            answerText: body.answer_text,
-            variant: caller.variant!,
-            signal: caller.signal,
-          }),
-        text: (s: Answer<AssessmentsService['submit']>) =>
+        premium: { feature: FEATURES.assessments.name },
+        run: async ({ body }, caller) =>
+          toSubmissionAcceptedDto(
+            await this.assessments.submit({
+              studentId: caller.student.studentId,
+              questionId: body.question_id,
+              answerText: body.answer_text,
+              variant: caller.variant!,
+              signal: caller.signal,
+            }),
+          ),
+        text: (s: Answer<typeof toSubmissionAcceptedDto>) =>
           `Submission ${s.submission_id} is ${s.status}. Call get_assessment_feedback with this submission_id for the grade.`,
       }),
       courseTool({
@@ -152,8 +168,8 @@ export class CourseTools {
         dto: { params: SubmissionParamsDto },
         annotations: READ_ONLY,
         premium: {},
-        run: ({ params }, caller) => this.assessments.feedback(caller.student.studentId, params.submission_id),
-        text: (f: Answer<AssessmentsService['feedback']>) =>
+        run: async ({ params }, caller) => toFeedbackDto(await this.assessments.feedback(caller.student.studentId, params.submission_id)),
+        text: (f: Answer<typeof toFeedbackDto>) =>
           f.status !== 'graded'
             ? `Submission ${f.submission_id} is ${f.status}.`
             : `Score ${f.score}/${f.max_score} (graded by ${f.graded_by}).\n${f.feedback ?? ''}\n` +

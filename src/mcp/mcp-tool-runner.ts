@@ -1,4 +1,4 @@
-import { Injectable, Logger, type Type } from '@nestjs/common';
+import { Injectable, Logger, type PipeTransform, type Type } from '@nestjs/common';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { ErrorCode, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import { ApiExceptionFilter, type ApiException } from '../common/errors/index.js';
@@ -87,7 +87,7 @@ export class McpToolRunner {
 
   /**
    * Splits the arguments as the route takes them (path parameters, query, body) and runs each part
-   * through the validation pipe with the route's DTO. Arguments the route has no place for go with
+   * through the validation pipe with the route's DTO, then through the route's own pipes. Arguments the route has no place for go with
    * the body (or the one part there is), where the pipe refuses them as unknown fields.
    */
   private async validate(tool: CourseTool, places: ArgumentPlaces, args: Record<string, unknown>): Promise<ToolInput<unknown, unknown, unknown>> {
@@ -97,14 +97,17 @@ export class McpToolRunner {
     for (const [key, value] of Object.entries(args)) {
       parts[places.param.has(key) ? 'param' : places.query.has(key) ? 'query' : rest][key] = value;
     }
-    const check = (type: 'param' | 'query' | 'body', metatype: Type | undefined) =>
-      metatype || Object.keys(parts[type]).length > 0
-        ? this.pipe.transform(parts[type], { type, metatype: metatype ?? NoArgumentsDto })
-        : Promise.resolve(undefined);
+    const check = async (type: 'param' | 'query' | 'body', metatype: Type | undefined, pipes: readonly PipeTransform[] = []) => {
+      if (!metatype && Object.keys(parts[type]).length === 0) return undefined;
+      const metadata = { type, metatype: metatype ?? NoArgumentsDto };
+      let value: unknown = await this.pipe.transform(parts[type], metadata);
+      for (const pipe of pipes) value = await pipe.transform(value, metadata);
+      return value;
+    };
     return {
-      params: await check('param', dto.params),
-      query: await check('query', dto.query),
-      body: await check('body', dto.body),
+      params: await check('param', dto.params, tool.pipes?.params),
+      query: await check('query', dto.query, tool.pipes?.query),
+      body: await check('body', dto.body, tool.pipes?.body),
     };
   }
 

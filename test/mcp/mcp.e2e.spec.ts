@@ -373,9 +373,13 @@ describe('the premium tools: gated, flagged, metered and logged as their REST ro
       code: 'VALIDATION_ERROR',
       details: [{ field: 'submission_id', issue: 'must be a submission id (UUID)' }],
     });
-    const missing = toolError(await callTool(other, 'submit_assessment', { question_id: '04-rag-q1' }));
-    const restMissing = (await rest(premium.auth).post('/api/v2/assessments/submit', { question_id: '04-rag-q1' }).expect(400)).body.error;
-    expect(withoutId(missing)).toEqual(withoutId(restMissing));
+    // The DTO's checks and the route's own pipe (the configured ASSESSMENT_MAX_CHARS), as on REST.
+    for (const body of [{ question_id: '04-rag-q1' }, { question_id: '04-rag-q1', answer_text: 'x'.repeat(t.config.ASSESSMENT_MAX_CHARS + 1) }]) {
+      const refused = toolError(await callTool(other, 'submit_assessment', body));
+      const restRefused = (await rest(premium.auth).post('/api/v2/assessments/submit', body).expect(400)).body.error;
+      expect(withoutId(refused)).toEqual(withoutId(restRefused));
+    }
+    expect((await rest(premium.auth).get('/api/v2/usage/quota').expect(200)).body.features.assessments.used).toBe(1);
   });
 });
 

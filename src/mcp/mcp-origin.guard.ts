@@ -1,8 +1,9 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { ApiException } from '../common/errors/index.js';
-import { APP_CONFIG } from '../config/index.js';
-import type { AppConfig } from '../config/index.js';
+import { configSlice, type ConfigOf } from '../config/index.js';
+
+export const mcpOriginConfig = configSlice('mcp-origin', ['CORS_ORIGINS']);
 
 /**
  * The Streamable HTTP transport's rule against DNS rebinding: a request whose Origin header names
@@ -11,7 +12,7 @@ import type { AppConfig } from '../config/index.js';
  */
 @Injectable()
 export class McpOriginGuard implements CanActivate {
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  constructor(@Inject(mcpOriginConfig.KEY) private readonly config: ConfigOf<typeof mcpOriginConfig>) {}
 
   canActivate(context: ExecutionContext): boolean {
     const origin = context.switchToHttp().getRequest<FastifyRequest>().headers.origin;

@@ -93,9 +93,10 @@ export const API_ROUTES: readonly ApiRoute[] = [
 const MCP_ACCEPT = { accept: 'application/json, text/event-stream' };
 
 /**
- * The routes that are not REST operations, so not in the OpenAPI document: /mcp speaks the Model
- * Context Protocol (JSON-RPC over Streamable HTTP; stateless, so GET and DELETE answer 405), the
- * dashboard serves its page and files, /metrics the Prometheus text. The suite drives them too.
+ * The controller routes that are not REST operations, so not in the OpenAPI document: /mcp speaks
+ * the Model Context Protocol (JSON-RPC over Streamable HTTP; stateless, so GET and DELETE answer
+ * 405), /metrics the Prometheus text. The suite drives them too. (The dashboard's files under
+ * /admin are a Fastify plugin of static files, tested with the dashboard.)
  */
 export const NON_REST_ROUTES: readonly ApiRoute[] = [
   {
@@ -108,9 +109,6 @@ export const NON_REST_ROUTES: readonly ApiRoute[] = [
   },
   { method: 'get', path: '/mcp', access: 'student', ok: 405, headers: MCP_ACCEPT },
   { method: 'delete', path: '/mcp', access: 'student', ok: 405, headers: MCP_ACCEPT },
-  { method: 'get', path: '/admin', access: 'public', ok: 200 },
-  { method: 'get', path: '/admin/assets/:file', params: { file: 'dashboard.js' }, access: 'public', ok: 200 },
-  { method: 'get', path: '/admin/vendor/chart.js', access: 'public', ok: 200 },
   { method: 'get', path: '/metrics', access: 'public', ok: 200 },
 ];
 

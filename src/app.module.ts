@@ -12,6 +12,7 @@ import { DatabaseModule } from './database/index.js';
 import { HealthModule } from './health/index.js';
 import { PremiumModule, PremiumReportingModule } from './premium/index.js';
 import { AdminModule } from './admin/index.js';
+import { McpModule } from './mcp/index.js';
 import { MetricsEndpointModule, MetricsModule } from './common/metrics/index.js';
 
 export type AppModuleOptions = { config: AppConfig; databaseUrl: string };
@@ -39,6 +40,7 @@ export class AppModule {
         // Premium's completion measures for the admin metrics, registered in common (admin imports no premium).
         PremiumReportingModule,
         AdminModule,
+        McpModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ApiExceptionFilter },

@@ -11,6 +11,7 @@ import { createLogger } from './common/logging/index.js';
 import { NestPinoLogger } from './common/logging/index.js';
 import { RequestLogController } from './common/logging/index.js';
 import { AppMetrics } from './common/metrics/index.js';
+import { McpToolRunner } from './mcp/index.js';
 import type { AppConfig } from './config/index.js';
 
 export type HttpAppOptions = {
@@ -118,7 +119,10 @@ function trustProxy(setting: boolean | number | string): boolean | string | ((ad
 }
 
 function setupOpenApi(app: NestFastifyApplication): void {
-  SwaggerModule.setup('docs', app, createOpenApiDocument(app), {
+  const document = createOpenApiDocument(app);
+  // The MCP tools take the request and response schemas of the routes they stand for.
+  app.get(McpToolRunner).describe(document);
+  SwaggerModule.setup('docs', app, document, {
     jsonDocumentUrl: 'docs/json',
     customSiteTitle: 'Course Companion API · docs',
     swaggerOptions: { persistAuthorization: true },

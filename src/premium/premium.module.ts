@@ -13,7 +13,7 @@ import { PathEvidenceCollector } from './adaptive/path-evidence.collector.js';
 import { PathGenerator } from './adaptive/path-generator.js';
 import { PathSingleFlight } from './adaptive/path-single-flight.js';
 import { PathStore } from './adaptive/path-store.js';
-import { answerLimitConfig } from './assessments/answer-limit.pipe.js';
+import { AnswerLimitPipe, answerLimitConfig } from './assessments/answer-limit.pipe.js';
 import { AssessmentGradingModule } from './assessments/assessment-grading.module.js';
 import { AssessmentQuestionsRepository } from './assessments/assessment-questions.repository.js';
 import { AssessmentsController } from './assessments/assessments.controller.js';
@@ -48,6 +48,9 @@ import { QuotaController } from './quota/quota.controller.js';
     AssessmentsService,
     SubmissionIntake,
     AssessmentQuestionsRepository,
+    AnswerLimitPipe,
   ],
+  // The MCP tools call the same services, the same gate and the same pipes as the routes.
+  exports: [PremiumGuard, AdaptivePathService, AssessmentsService, AnswerLimitPipe],
 })
 export class PremiumModule {}

@@ -12,6 +12,7 @@ import type { LlmClient } from '../../src/llm/llm-client.port.js';
 import { LLM_CLIENT } from '../../src/llm/llm.tokens.js';
 import { LlmModule } from '../../src/llm/llm.module.js';
 import { FakeAnthropicServer } from '../fakes/anthropic/index.js';
+import { callTool, connectMcp, mcpUrl } from '../support/mcp-client.js';
 import { DEMO, startTestApp, TEST_JWT_SECRET, type TestApp } from '../support/test-app.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
@@ -62,6 +63,35 @@ describe('phase isolation at run time', () => {
 
     expect(fake.requests).toHaveLength(0);
     expect(gateway.stats().clientsCreated).toBe(atBoot);
+  });
+
+  it('serves every free MCP tool and the chapter resources with zero LLM requests and zero LLM clients', async () => {
+    const gateway = t.app.get(LlmGateway);
+    const atStart = gateway.stats().clientsCreated;
+    const url = await mcpUrl(t);
+    for (const account of [DEMO.free, DEMO.premium]) {
+      const client = await connectMcp(url, await t.login(account.email, account.password));
+      try {
+        const { tools } = await client.listTools();
+        const free = tools.filter((tool) => !tool.title?.includes('(premium)')).map((tool) => tool.name);
+        expect(free).toEqual(['list_chapters', 'read_chapter', 'get_quiz', 'submit_quiz', 'get_progress']);
+        for (const [name, args] of [
+          ['list_chapters', {}],
+          ['read_chapter', { chapter_id: '01-intro' }],
+          ['get_quiz', { quiz_id: '01-intro-quiz' }],
+          ['submit_quiz', { quiz_id: '01-intro-quiz', answers: { q1: 'a', q2: 'b' } }],
+          ['get_progress', {}],
+        ] as const) {
+          expect([name, (await callTool(client, name, args)).isError]).toEqual([name, undefined]);
+        }
+        await client.listResources();
+        await client.readResource({ uri: 'course://chapters/02-prompting' });
+      } finally {
+        await client.close();
+      }
+    }
+    expect(fake.requests).toHaveLength(0);
+    expect(gateway.stats().clientsCreated).toBe(atStart);
   });
 
   it('would notice an LLM call: the same counters move when the port is used', async () => {

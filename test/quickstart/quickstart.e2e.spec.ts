@@ -3,6 +3,7 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { callTool, connectMcp } from '../support/mcp-client.js';
 
 /**
  * The README's promise, end to end: the built server started with no configuration at all
@@ -94,6 +95,31 @@ describe('npm start on a bare machine', () => {
     const logged = JSON.stringify(lines);
     expect(logged).not.toContain(token);
     expect(logged).not.toContain('password123');
+  });
+
+  it('lets an MCP client list and call every tool, the premium ones on the rules provider', async () => {
+    const login = await call('POST', '/api/v1/auth/login', undefined, { email: 'premium@test.com', password: 'premium123' });
+    const client = await connectMcp(new URL('/mcp', base), `Bearer ${String(login.body.access_token)}`);
+    try {
+      const { tools } = await client.listTools();
+      expect(tools).toHaveLength(8);
+      const submitted = await callTool(client, 'submit_assessment', { question_id: '04-rag-q1', answer_text: 'RAG retrieves current documents at query time.' });
+      const calls: [string, Record<string, unknown>][] = [
+        ['list_chapters', {}],
+        ['read_chapter', { chapter_id: '01-intro' }],
+        ['get_quiz', { quiz_id: '01-intro-quiz' }],
+        ['submit_quiz', { quiz_id: '01-intro-quiz', answers: { q1: 'c' } }],
+        ['get_progress', {}],
+        ['get_learning_path', {}],
+        ['get_assessment_feedback', { submission_id: (submitted.structuredContent as { submission_id: string }).submission_id }],
+      ];
+      const results = [['submit_assessment', submitted.isError], ...(await Promise.all(calls.map(async ([name, args]) => [name, (await callTool(client, name, args)).isError])))];
+      expect(results.map(([name]) => name).sort()).toEqual(tools.map((t) => t.name).sort());
+      expect(results).toEqual(results.map(([name]) => [name, undefined]));
+      expect((await callTool(client, 'get_learning_path')).structuredContent).toMatchObject({ decision_source: expect.stringMatching(/^(rules|cache)$/) });
+    } finally {
+      await client.close();
+    }
   });
 
   it('exits 0 on SIGTERM', async () => {

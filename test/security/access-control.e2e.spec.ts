@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { RequestMethod, type INestApplication } from '@nestjs/common';
+import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
+import { ModulesContainer } from '@nestjs/core';
 import type { Response } from 'supertest';
 import { DataSource } from 'typeorm';
 import { type Account, newStudent, quotaCounters } from '../support/security/accounts.js';
-import { ADMIN_ROUTES, API_ROUTES, callRoute, PREMIUM_ROUTES, PROTECTED_ROUTES, routeName, type ApiRoute } from '../support/security/api-routes.js';
+import { ADMIN_ROUTES, API_ROUTES, callRoute, NON_REST_ROUTES, PREMIUM_ROUTES, PROTECTED_ROUTES, routeName, type ApiRoute } from '../support/security/api-routes.js';
 import { expectNothingWritten } from '../support/security/db-snapshot.js';
 import { expectApiError } from '../support/security/envelope.js';
 import { hostileAuthorizations, validToken } from '../support/security/tokens.js';
@@ -22,6 +25,26 @@ beforeAll(async () => {
   adminAuth = await t.login(DEMO.admin.email, DEMO.admin.password);
 });
 afterAll(() => t.close());
+
+/** Every route a controller of the app declares, as `GET /path/:param` (read from Nest's route metadata). */
+function controllerRoutes(app: INestApplication): string[] {
+  const routes: string[] = [];
+  for (const module of app.get(ModulesContainer).values()) {
+    for (const { metatype } of module.controllers.values()) {
+      if (!metatype) continue;
+      const prefix = Reflect.getMetadata(PATH_METADATA, metatype) as string;
+      const prototype = metatype.prototype as Record<string, object>;
+      for (const name of Object.getOwnPropertyNames(prototype).filter((n) => n !== 'constructor')) {
+        const handler = prototype[name]!;
+        const path = Reflect.getMetadata(PATH_METADATA, handler) as string | undefined;
+        if (path === undefined) continue;
+        const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod];
+        routes.push(`${method} /${[prefix, path].map((p) => p.replace(/^\/+|\/+$/g, '')).filter(Boolean).join('/')}`);
+      }
+    }
+  }
+  return routes;
+}
 
 const named = (routes: readonly ApiRoute[]) => routes.map((r) => [routeName(r), r] as const);
 const outcome = (label: string, res: Response) => ({ label, status: res.status, code: (res.body as { error?: { code?: string } }).error?.code });
@@ -106,16 +129,23 @@ describe('the route table the suite is driven from', () => {
     expect(API_ROUTES.map(routeName).sort()).toEqual(documented);
   });
 
+  it('with the non-REST routes, has every route the controllers declare, none of those in the document', async () => {
+    const doc = (await t.http.get('/docs/json').expect(200)).body as { paths: Record<string, unknown> };
+    for (const route of NON_REST_ROUTES) expect([routeName(route), route.path in doc.paths]).toEqual([routeName(route), false]);
+    expect([...API_ROUTES, ...NON_REST_ROUTES].map(routeName).sort()).toEqual(controllerRoutes(t.app).sort());
+  });
+
   it('answers each example to a caller with the right access (so the refusals above mean something)', async () => {
     const auth: Record<ApiRoute['access'], string | undefined> = { public: undefined, student: free.auth, premium: premium.auth, admin: adminAuth };
     let submission = '';
     const got: { route: string; status: number }[] = [];
-    for (const route of API_ROUTES) {
+    const routes = [...API_ROUTES, ...NON_REST_ROUTES];
+    for (const route of routes) {
       const params = route.path.endsWith(':submission_id') ? { submission_id: submission } : undefined;
       const res = await callRoute(t, route, { auth: auth[route.access], params });
       if (route.path === '/api/v2/assessments/submit') submission = (res.body as { submission_id: string }).submission_id;
       got.push({ route: routeName(route), status: res.status });
     }
-    expect(got).toEqual(API_ROUTES.map((r) => ({ route: routeName(r), status: r.ok })));
+    expect(got).toEqual(routes.map((r) => ({ route: routeName(r), status: r.ok })));
   });
 });

@@ -18,7 +18,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
     const ctx = host.switchToHttp();
     const request = ctx.getRequest<FastifyRequest>();
     const reply = ctx.getResponse<FastifyReply>();
-    const error = this.toApiException(exception);
+    const error = ApiExceptionFilter.toApiException(exception);
 
     if (error.status >= 500 && error.code === 'INTERNAL_ERROR') {
       this.logger.error({ err: exception, request_id: request.id }, 'Unhandled error');
@@ -29,12 +29,11 @@ export class ApiExceptionFilter implements ExceptionFilter {
     if (typeof retryAfter === 'number') void reply.header('retry-after', String(retryAfter));
 
     // A route may have set another content type (CSV, Prometheus text) before failing.
-    void reply.status(error.status).type('application/json; charset=utf-8').send({
-      error: { code: error.code, message: error.message, request_id: request.id, ...error.extra },
-    });
+    void reply.status(error.status).type('application/json; charset=utf-8').send(error.envelope(request.id));
   }
 
-  private toApiException(exception: unknown): ApiException {
+  /** Any thrown value as the ApiException it is answered with (MCP tool errors use it too). */
+  static toApiException(exception: unknown): ApiException {
     if (exception instanceof ApiException) return exception;
     if (!(exception instanceof HttpException) && isDatabaseUnavailable(exception)) {
       return new ApiException('SERVICE_UNAVAILABLE', 'The service is temporarily unavailable; retry shortly', {

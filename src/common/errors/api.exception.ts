@@ -22,6 +22,11 @@ export class ApiException extends Error {
     this.status = ERROR_STATUS[code];
   }
 
+  /** The API.md envelope: `{ error: { code, message, request_id, ...extra } }`. */
+  envelope(requestId: string): { error: Record<string, unknown> & { code: ErrorCode; message: string; request_id: string } } {
+    return { error: { code: this.code, message: this.message, request_id: requestId, ...this.extra } };
+  }
+
   static validation(details: FieldIssue[], message = 'The request is not valid'): ApiException {
     if (details.length > MAX_FIELD_ISSUES) {
       const more = details.length - MAX_FIELD_ISSUES + 1;

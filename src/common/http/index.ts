@@ -1,5 +1,5 @@
 /** Public API of common/http: route documentation, request ids, the validation pipe. */
-export { ApiRoute } from './api-docs.js';
+export { ApiRoute, ERROR_DOCS } from './api-docs.js';
 export { createOpenApiDocument } from './openapi.js';
 export { genRequestId } from './request-id.js';
 export { createValidationPipe } from './validation.pipe.js';

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { splitSections } from './course-sections.js';
 import { foldText } from './course-text.js';
+import type { SectionsRepository } from './sections.repository.js';
 
 /** Raised whenever splitting or weighting changes, so every chapter is indexed again. */
 const INDEX_VERSION = 1;
@@ -22,30 +23,30 @@ export function termsIn(text: string, keyTerms: string[]): string[] {
 
 /**
  * Rewrites a chapter's rows of course_sections when its content changed since they were built
- * (idempotent: the same content writes nothing). Text is folded before PostgreSQL sees it, the
- * same way queries are, so matching ignores accents without the unaccent extension.
+ * (idempotent: the same content writes nothing).
  */
-export async function indexChapterSections(tx: EntityManager, chapter: ChapterToIndex): Promise<{ reindexed: boolean; sections: number }> {
+export async function indexChapterSections(
+  store: SectionsRepository,
+  chapter: ChapterToIndex,
+  tx: EntityManager,
+): Promise<{ reindexed: boolean; sections: number }> {
   const sections = splitSections(chapter.content_markdown, chapter.title);
   const hash = chapterContentHash(chapter);
-  const [current] = await tx.query<{ n: number; same: boolean }[]>(
-    `SELECT count(*)::int AS n, coalesce(bool_and(content_hash = $2), false) AS same FROM course_sections WHERE chapter_id = $1`,
-    [chapter.chapter_id, hash],
-  );
-  if (current && current.same && current.n === sections.length) return { reindexed: false, sections: sections.length };
+  const current = await store.indexState(chapter.chapter_id, hash, tx);
+  if (current.same && current.n === sections.length) return { reindexed: false, sections: sections.length };
 
-  await tx.query(`DELETE FROM course_sections WHERE chapter_id = $1`, [chapter.chapter_id]);
-  for (const s of sections) {
+  const rows = sections.map((s) => {
     const terms = termsIn(`${s.heading}\n${s.body}`, chapter.key_terms);
-    await tx.query(
-      `INSERT INTO course_sections (chapter_id, section_id, position, heading, body, key_terms, content_hash, search_vector)
-       VALUES ($1, $2, $3, $4, $5, $6, $7,
-         setweight(to_tsvector('english', $8), 'A') || setweight(to_tsvector('english', $9), 'B') ||
-         setweight(to_tsvector('english', $10), 'C') || setweight(to_tsvector('english', $11), 'D'))`,
-      [chapter.chapter_id, s.section_id, s.position, s.heading, s.body, JSON.stringify(terms), hash,
-        foldText(s.heading), foldText(terms.join('. ')), foldText(chapter.title), foldText(s.body)],
-    );
-  }
+    return {
+      section_id: s.section_id,
+      position: s.position,
+      heading: s.heading,
+      body: s.body,
+      key_terms: terms,
+      folded: { heading: foldText(s.heading), terms: foldText(terms.join('. ')), title: foldText(chapter.title), body: foldText(s.body) },
+    };
+  });
+  await store.replaceChapter(chapter.chapter_id, hash, rows, tx);
   return { reindexed: true, sections: sections.length };
 }
 

@@ -12,6 +12,6 @@ import { QuizzesService } from './quizzes.service.js';
   imports: [TypeOrmModule.forFeature([Quiz, QuizQuestion, QuizResult])],
   controllers: [QuizzesController],
   providers: [QuizzesService, QuizzesRepository, QuizResultsRepository],
-  exports: [QuizResultsRepository],
+  exports: [QuizResultsRepository, QuizzesService],
 })
 export class QuizzesModule {}

@@ -1,5 +1,5 @@
-import type { DataSource, EntityManager } from 'typeorm';
-import { ChaptersRepository, indexChapterSections, QuizzesRepository, StudentsRepository } from '../../core/index.js';
+import type { DataSource } from 'typeorm';
+import { ChaptersRepository, GlossaryRepository, indexChapterSections, QuizzesRepository, SectionsRepository, StudentsRepository } from '../../core/index.js';
 import { AssessmentQuestionsSeedRepository } from '../../premium/index.js';
 import type { ChapterContent, DemoUser } from './content.schema.js';
 
@@ -24,7 +24,7 @@ export type SeedReport = {
 
 /**
  * Writes the course content and the demo accounts, each table through its owner's repository
- * (Core: chapters, quizzes, accounts; premium: assessment questions). Idempotent: content is
+ * (Core: chapters, their search sections, the glossary, quizzes, accounts; premium: assessment questions). Idempotent: content is
  * upserted to match the seed files exactly; a demo account that already exists is left as it
  * is (its password included).
  */
@@ -33,6 +33,8 @@ export async function seed(db: DataSource, options: SeedOptions): Promise<SeedRe
   const quizzes = new QuizzesRepository(db);
   const assessments = new AssessmentQuestionsSeedRepository(db);
   const students = new StudentsRepository(db);
+  const sectionRows = new SectionsRepository(db);
+  const glossary = new GlossaryRepository(db);
   const now = options.now ?? new Date();
   const present = await students.existingEmails(options.demoUsers.map((u) => u.email));
   const missing = options.demoUsers.filter((u) => !present.has(u.email.toLowerCase()));
@@ -48,11 +50,13 @@ export async function seed(db: DataSource, options: SeedOptions): Promise<SeedRe
       await chapters.upsert(chapter, tx);
       quizQuestions += await quizzes.upsert(chapter.chapter_id, chapter.quiz, tx);
       assessmentQuestions += await assessments.upsert(chapter.chapter_id, chapter.assessment_questions, tx);
-      const indexed = await indexChapterSections(tx, chapter);
+      const indexed = await indexChapterSections(sectionRows, chapter, tx);
       chaptersIndexed += indexed.reindexed ? 1 : 0;
       sections += indexed.sections;
     }
-    const glossaryTerms = await upsertGlossary(tx, options.course);
+    const terms = options.course.flatMap((c) => c.glossary.map((g) => ({ ...g, chapter_id: c.chapter_id })));
+    await glossary.replaceAll(terms, tx);
+    const glossaryTerms = terms.length;
 
     let demoUsersCreated = 0;
     for (const user of hashed) {
@@ -71,21 +75,4 @@ export async function seed(db: DataSource, options: SeedOptions): Promise<SeedRe
     }
     return { chapters: options.course.length, quizQuestions, assessmentQuestions, chaptersIndexed, sections, glossaryTerms, demoUsersCreated };
   });
-}
-
-/** The glossary matches the seed files exactly: terms no longer defined are removed. */
-async function upsertGlossary(tx: EntityManager, course: ChapterContent[]): Promise<number> {
-  const entries = course.flatMap((c) => c.glossary.map((g) => ({ ...g, chapter_id: c.chapter_id })));
-  await tx.query(`DELETE FROM glossary_terms WHERE NOT (term = ANY($1))`, [entries.map((e) => e.term)]);
-  for (const e of entries) {
-    await tx.query(
-      `INSERT INTO glossary_terms (term, chapter_id, definition, aliases, related) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (term) DO UPDATE SET chapter_id = EXCLUDED.chapter_id, definition = EXCLUDED.definition,
-         aliases = EXCLUDED.aliases, related = EXCLUDED.related, updated_at = now()
-       WHERE (glossary_terms.chapter_id, glossary_terms.definition, glossary_terms.aliases, glossary_terms.related)
-         IS DISTINCT FROM (EXCLUDED.chapter_id, EXCLUDED.definition, EXCLUDED.aliases, EXCLUDED.related)`,
-      [e.term, e.chapter_id, e.definition, JSON.stringify(e.aliases), JSON.stringify(e.related)],
-    );
-  }
-  return entries.length;
 }

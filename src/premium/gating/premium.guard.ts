@@ -28,7 +28,18 @@ export class PremiumGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<PremiumRequest>();
-    const student = await this.students.subscriptionOf(request.user.studentId);
+    const feature = this.reflector.get<PremiumFeature | undefined>(PREMIUM_FEATURE, context.getHandler());
+    const decision = await this.admit(request.user.studentId, feature);
+    if (decision) request.flag = decision;
+    return true;
+  }
+
+  /**
+   * The check itself, for callers other than a route (the MCP tools): throws PREMIUM_REQUIRED or
+   * FEATURE_DISABLED, else returns the feature's flag decision (none when no feature is named).
+   */
+  async admit(studentId: string, feature?: PremiumFeature): Promise<FlagDecision | undefined> {
+    const student = await this.students.subscriptionOf(studentId);
     if (!student) throw ApiException.unauthorized('The account for this token no longer exists');
     const active =
       student.subscriptionTier === 'premium' &&
@@ -40,12 +51,9 @@ export class PremiumGuard implements CanActivate {
         { upgrade_url: this.config.UPGRADE_URL },
       );
     }
-    const feature = this.reflector.get<PremiumFeature | undefined>(PREMIUM_FEATURE, context.getHandler());
-    if (feature) {
-      const decision = await this.flags.decide(feature, request.user.studentId);
-      if (!decision.enabled) throw new ApiException('FEATURE_DISABLED', 'This feature is not available for your account yet', { feature });
-      request.flag = decision;
-    }
-    return true;
+    if (!feature) return undefined;
+    const decision = await this.flags.decide(feature, studentId);
+    if (!decision.enabled) throw new ApiException('FEATURE_DISABLED', 'This feature is not available for your account yet', { feature });
+    return decision;
   }
 }

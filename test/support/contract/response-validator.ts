@@ -1,6 +1,7 @@
 import { Ajv, type ValidateFunction } from 'ajv';
 import ajvFormats from 'ajv-formats';
 import type { OpenAPIObject, ResponseObject, SchemaObject, HeaderObject, ReferenceObject } from '@nestjs/swagger';
+import { JSONRPCMessageSchema } from '@modelcontextprotocol/sdk/types.js';
 
 /** One response as it left the server. */
 export type RecordedResponse = {
@@ -28,6 +29,8 @@ const addFormats = ajvFormats.default;
  * content type is one the response declares, and required headers are sent and well-formed.
  * A path the document does not know is checked only when it answers a JSON error (any error
  * envelope of the document); other unknown paths (the dashboard, /docs, /metrics) are skipped.
+ * The MCP endpoint is not a REST operation: each of its answers must be a JSON-RPC message (the
+ * MCP SDK's schema), an error envelope of the document, or an empty 202 (a notification taken).
  */
 export function createResponseValidator(document: OpenAPIObject): ResponseCheck {
   const ajv = new Ajv({ strict: false, allErrors: true });
@@ -64,6 +67,7 @@ export function createResponseValidator(document: OpenAPIObject): ResponseCheck 
     if (response.method === 'OPTIONS' || response.method === 'HEAD') return [];
     const path = response.url.split('?')[0]!;
     const media = String(response.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    if (path === MCP_PATH) return mcpIssues(response, media, compile('any-error', anyError));
     const found = operations.find((o) => o.pattern.test(path));
     const operation = found?.item[response.method.toLowerCase() as Method];
     if (!found || !operation) {
@@ -109,6 +113,24 @@ export function createResponseValidator(document: OpenAPIObject): ResponseCheck 
     issues.push(...schemaIssues(check, media === 'application/json' ? parse(response.body) : response.body.toString('utf8'), where));
     return issues;
   };
+}
+
+export const MCP_PATH = '/mcp';
+
+function mcpIssues(response: RecordedResponse, media: string, anyError: ValidateFunction): string[] {
+  const where = `${response.status} ${response.method} ${MCP_PATH}`;
+  if (response.status === 202 && response.body.length === 0) return [];
+  if (media !== 'application/json') return [`${where}: answered as ${media || 'no content type'}`];
+  const body = parse(response.body);
+  if (typeof body === 'object' && body !== null && 'jsonrpc' in body) {
+    // JSON-RPC 2.0: an error about a request whose id could not be read has `id: null` (the SDK's
+    // transport sends those), which the SDK's message schema leaves out.
+    const { id, ...rest } = body as { id?: unknown };
+    const message = JSONRPCMessageSchema.safeParse(id === null && 'error' in rest ? rest : body);
+    return message.success ? [] : [`${where}: not a JSON-RPC message: ${message.error.message}`];
+  }
+  if (response.status >= 400) return schemaIssues(anyError, body, where);
+  return [`${where}: neither a JSON-RPC message nor an error envelope`];
 }
 
 function schemaIssues(check: ValidateFunction, data: unknown, where: string): string[] {

@@ -6,7 +6,7 @@ import { DEMO, type TestApp } from '../test-app.js';
 export type Access = 'public' | 'student' | 'premium' | 'admin';
 
 export type ApiRoute = {
-  method: 'get' | 'post' | 'put';
+  method: 'get' | 'post' | 'put' | 'delete';
   /** As written in API.md, with `:name` path parameters. */
   path: string;
   access: Access;
@@ -18,6 +18,8 @@ export type ApiRoute = {
   query?: Readonly<Record<string, string>>;
   /** Example body (a function: register needs a fresh email each time). */
   body?: () => Record<string, unknown>;
+  /** Request headers the example needs besides Authorization. */
+  headers?: Readonly<Record<string, string>>;
 };
 
 /** A keyset cursor of the shape the API hands out, pointing before any real row. */
@@ -90,8 +92,30 @@ export const API_ROUTES: readonly ApiRoute[] = [
   },
 ];
 
+const MCP_ACCEPT = { accept: 'application/json, text/event-stream' };
+
+/**
+ * The controller routes that are not REST operations, so not in the OpenAPI document: /mcp speaks
+ * the Model Context Protocol (JSON-RPC over Streamable HTTP; stateless, so GET and DELETE answer
+ * 405), /metrics the Prometheus text. The suite drives them too. (The dashboard's files under
+ * /admin are a Fastify plugin of static files, tested with the dashboard.)
+ */
+export const NON_REST_ROUTES: readonly ApiRoute[] = [
+  {
+    method: 'post',
+    path: '/mcp',
+    access: 'student',
+    ok: 200,
+    headers: MCP_ACCEPT,
+    body: () => ({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'get_progress', arguments: {} } }),
+  },
+  { method: 'get', path: '/mcp', access: 'student', ok: 405, headers: MCP_ACCEPT },
+  { method: 'delete', path: '/mcp', access: 'student', ok: 405, headers: MCP_ACCEPT },
+  { method: 'get', path: '/metrics', access: 'public', ok: 200 },
+];
+
 export const routeName = (r: ApiRoute): string => `${r.method.toUpperCase()} ${r.path}`;
-export const PROTECTED_ROUTES = API_ROUTES.filter((r) => r.access !== 'public');
+export const PROTECTED_ROUTES = [...API_ROUTES, ...NON_REST_ROUTES].filter((r) => r.access !== 'public');
 export const PREMIUM_ROUTES = API_ROUTES.filter((r) => r.access === 'premium');
 export const ADMIN_ROUTES = API_ROUTES.filter((r) => r.access === 'admin');
 export const BODY_ROUTES = API_ROUTES.filter((r) => r.body);
@@ -120,6 +144,7 @@ export function routeUrl(route: ApiRoute, o: CallOptions = {}): string {
 /** Calls a route with its example, overridden by `o`. */
 export function callRoute(t: TestApp, route: ApiRoute, o: CallOptions = {}): Test {
   let req = t.http[route.method](routeUrl(route, o));
+  if (route.headers) req = req.set(route.headers);
   if (o.auth !== undefined) req = req.set('authorization', o.auth);
   return route.method === 'get' ? req : req.send(o.body ?? route.body?.() ?? {});
 }

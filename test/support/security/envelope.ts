@@ -35,7 +35,7 @@ export function expectApiError(res: Response, status: number, code: string): Api
   expect(error).toEqual(expect.objectContaining({ code, message: expect.any(String), request_id: expect.any(String) }));
   expect(error.message.length).toBeGreaterThan(0);
   expect(error.request_id).toBe(res.headers['x-request-id']);
-  for (const leak of LEAKS) expect(res.text).not.toMatch(leak);
+  expectNoLeaks(res.text);
   if (code === 'VALIDATION_ERROR') {
     expect(Array.isArray(error.details)).toBe(true);
     expect((error.details as unknown[]).length).toBeGreaterThan(0);
@@ -43,6 +43,11 @@ export function expectApiError(res: Response, status: number, code: string): Api
   }
   if (code === 'PREMIUM_REQUIRED') expect(error.upgrade_url).toEqual(expect.any(String));
   return error;
+}
+
+/** Nothing internal (stack frames, paths, SQL, secrets) anywhere in a response's text. */
+export function expectNoLeaks(text: string): void {
+  for (const leak of LEAKS) expect(text).not.toMatch(leak);
 }
 
 /** The fields a VALIDATION_ERROR names. */

@@ -1,0 +1,100 @@
+import { Injectable } from '@nestjs/common';
+import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
+import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
+import {
+  CallToolRequestSchema,
+  ErrorCode,
+  ListResourcesRequestSchema,
+  ListResourceTemplatesRequestSchema,
+  ListToolsRequestSchema,
+  ReadResourceRequestSchema,
+} from '@modelcontextprotocol/sdk/types.js';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { AuthenticatedStudent } from '../common/auth/index.js';
+import { clientSignal } from '../premium/index.js';
+import { ChapterResources } from './chapter-resources.js';
+import { protocolError } from './protocol-error.js';
+import type { ToolCaller } from './course-tool.js';
+import { McpToolRunner } from './mcp-tool-runner.js';
+
+const SERVER_INFO = { name: 'course-companion', title: 'Course Companion', version: '1.0.0' };
+const INSTRUCTIONS =
+  'Course Companion is an online course on building with generative AI. Use list_chapters to see the course, ' +
+  'read_chapter to teach from it, get_quiz and submit_quiz to test the student, get_progress to see where they are. ' +
+  'Tools marked premium need a premium subscription; a refusal says why (error code PREMIUM_REQUIRED, with upgrade_url).';
+
+/**
+ * The JSON Schema validator the SDK's server keeps for requests it sends to clients (which ours
+ * never does). Without one it builds an Ajv of its own per server, a few milliseconds per request.
+ */
+const VALIDATOR = new AjvJsonSchemaValidator();
+
+/** MCP's "resource not found" (the specification's code; the SDK names none). */
+const RESOURCE_NOT_FOUND = -32002;
+
+/**
+ * The MCP server of one HTTP request (stateless Streamable HTTP, JSON answers): the caller is the
+ * student the bearer token proved, for this request only, so there is no session to bind or steal.
+ */
+@Injectable()
+export class CourseMcpServer {
+  constructor(
+    private readonly tools: McpToolRunner,
+    private readonly chapters: ChapterResources,
+  ) {}
+
+  async handle(request: FastifyRequest & { user: AuthenticatedStudent }, reply: FastifyReply, message: object): Promise<Response> {
+    const caller: ToolCaller = { student: request.user, requestId: request.id, signal: clientSignal(request, reply) };
+    const server = this.server(caller);
+    const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+    await server.connect(transport);
+    try {
+      // Parsed and checked as every REST body is; the transport takes it as it is.
+      return await transport.handleRequest(webRequest(request), { parsedBody: message });
+    } finally {
+      await server.close();
+    }
+  }
+
+  private server(caller: ToolCaller): Server {
+    const server = new Server(SERVER_INFO, { capabilities: { tools: {}, resources: {} }, instructions: INSTRUCTIONS, jsonSchemaValidator: VALIDATOR });
+    server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: this.tools.list() }));
+    server.setRequestHandler(CallToolRequestSchema, (call, extra) =>
+      this.tools.call(call.params.name, call.params.arguments ?? {}, { ...caller, signal: AbortSignal.any([caller.signal, extra.signal]) }),
+    );
+    server.setRequestHandler(ListResourceTemplatesRequestSchema, () => this.chapters.templates());
+    server.setRequestHandler(ListResourcesRequestSchema, () => this.protocolErrors(caller, () => this.chapters.list()));
+    server.setRequestHandler(ReadResourceRequestSchema, (read) => this.protocolErrors(caller, () => this.chapters.read(read.params.uri)));
+    return server;
+  }
+
+  /**
+   * Where MCP has no tool result to carry an error (resources), the REST envelope's `error` goes in
+   * a JSON-RPC error's data; the message is the envelope's, never an internal one.
+   */
+  private async protocolErrors<T>(caller: ToolCaller, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (exception) {
+      const error = this.tools.answer(exception, caller.requestId);
+      const code =
+        error.code === 'NOT_FOUND' ? RESOURCE_NOT_FOUND : error.code === 'VALIDATION_ERROR' ? ErrorCode.InvalidParams : ErrorCode.InternalError;
+      throw protocolError(code, error.message, error.envelope(caller.requestId).error);
+    }
+  }
+}
+
+/** The headers the Streamable HTTP transport reads; nothing else (the token least of all) is handed to it. */
+const TRANSPORT_HEADERS = ['accept', 'content-type', 'mcp-protocol-version', 'mcp-session-id', 'last-event-id'];
+
+/** The Web-standard request the transport reads: method and those headers (it is handed the parsed body). */
+function webRequest(request: FastifyRequest): Request {
+  const headers = new Headers();
+  for (const name of TRANSPORT_HEADERS) {
+    const value = request.headers[name];
+    if (typeof value === 'string') headers.set(name, value);
+  }
+  // The transport reads only the path; the Host header is the client's to choose, so it is not used.
+  return new Request(new URL(request.url, 'http://localhost'), { method: request.method, headers });
+}

@@ -1,17 +1,16 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
 import { Memo } from '../../common/cache/index.js';
 import { ApiException } from '../../common/errors/index.js';
 import { CONTENT_TTL_MS } from '../content/chapters.service.js';
 import { GlossaryIndex, type GlossaryEntry } from './glossary-index.js';
+import { GlossaryRepository } from './glossary.repository.js';
 
 /** The course glossary, kept in process like the chapters (it changes only when seeded). */
 @Injectable()
 export class GlossaryService {
-  private readonly content = new Memo(CONTENT_TTL_MS);
+  private readonly content = new Memo<Promise<GlossaryIndex>>({ max: 1, ttlMs: CONTENT_TTL_MS });
 
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(private readonly glossary: GlossaryRepository) {}
 
   async search(query: string | undefined): Promise<GlossaryEntry[]> {
     return (await this.index()).search(query ?? '');
@@ -30,9 +29,6 @@ export class GlossaryService {
   }
 
   private index(): Promise<GlossaryIndex> {
-    return this.content.get('glossary', async () => {
-      const rows: GlossaryEntry[] = await this.db.query(`SELECT term, definition, chapter_id, aliases, related FROM glossary_terms`);
-      return new GlossaryIndex(rows);
-    });
+    return this.content.get('glossary', async () => new GlossaryIndex(await this.glossary.all()));
   }
 }

@@ -1,5 +1,5 @@
-import type { DataSource, EntityManager } from 'typeorm';
-import { ChaptersRepository, indexChapterSections, QuizzesRepository, StudentsRepository } from '../../core/index.js';
+import type { DataSource } from 'typeorm';
+import { ChaptersRepository, GlossaryRepository, QuizzesRepository, SectionsRepository, StudentsRepository } from '../../core/index.js';
 import { AssessmentQuestionsSeedRepository } from '../../premium/index.js';
 import type { ChapterContent, DemoUser } from './content.schema.js';
 
@@ -24,15 +24,17 @@ export type SeedReport = {
 
 /**
  * Writes the course content and the demo accounts, each table through its owner's repository
- * (Core: chapters, quizzes, accounts; premium: assessment questions). Idempotent: content is
- * upserted to match the seed files exactly; a demo account that already exists is left as it
- * is (its password included).
+ * (Core: chapters and their search sections, quizzes, glossary, accounts; premium: assessment
+ * questions). Idempotent: content is upserted to match the seed files exactly; a demo account
+ * that already exists is left as it is (its password included).
  */
 export async function seed(db: DataSource, options: SeedOptions): Promise<SeedReport> {
   const chapters = new ChaptersRepository(db);
   const quizzes = new QuizzesRepository(db);
   const assessments = new AssessmentQuestionsSeedRepository(db);
   const students = new StudentsRepository(db);
+  const sectionIndex = new SectionsRepository(db);
+  const glossary = new GlossaryRepository(db);
   const now = options.now ?? new Date();
   const present = await students.existingEmails(options.demoUsers.map((u) => u.email));
   const missing = options.demoUsers.filter((u) => !present.has(u.email.toLowerCase()));
@@ -48,11 +50,13 @@ export async function seed(db: DataSource, options: SeedOptions): Promise<SeedRe
       await chapters.upsert(chapter, tx);
       quizQuestions += await quizzes.upsert(chapter.chapter_id, chapter.quiz, tx);
       assessmentQuestions += await assessments.upsert(chapter.chapter_id, chapter.assessment_questions, tx);
-      const indexed = await indexChapterSections(tx, chapter);
+      const indexed = await sectionIndex.indexChapter(chapter, tx);
       chaptersIndexed += indexed.reindexed ? 1 : 0;
       sections += indexed.sections;
     }
-    const glossaryTerms = await upsertGlossary(tx, options.course);
+    // The glossary as the seed files define it (each term with the chapter that defines it).
+    const entries = options.course.flatMap((c) => c.glossary.map((g) => ({ ...g, chapter_id: c.chapter_id })));
+    await glossary.replaceAll(entries, tx);
 
     let demoUsersCreated = 0;
     for (const user of hashed) {
@@ -69,23 +73,7 @@ export async function seed(db: DataSource, options: SeedOptions): Promise<SeedRe
       );
       if (created) demoUsersCreated++;
     }
-    return { chapters: options.course.length, quizQuestions, assessmentQuestions, chaptersIndexed, sections, glossaryTerms, demoUsersCreated };
+    return { chapters: options.course.length, quizQuestions, assessmentQuestions, chaptersIndexed, sections, glossaryTerms: entries.length, demoUsersCreated };
   });
 }
 
-/** The glossary matches the seed files exactly: terms no longer defined are removed. */
-async function upsertGlossary(tx: EntityManager, course: ChapterContent[]): Promise<number> {
-  const entries = course.flatMap((c) => c.glossary.map((g) => ({ ...g, chapter_id: c.chapter_id })));
-  await tx.query(`DELETE FROM glossary_terms WHERE NOT (term = ANY($1))`, [entries.map((e) => e.term)]);
-  for (const e of entries) {
-    await tx.query(
-      `INSERT INTO glossary_terms (term, chapter_id, definition, aliases, related) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (term) DO UPDATE SET chapter_id = EXCLUDED.chapter_id, definition = EXCLUDED.definition,
-         aliases = EXCLUDED.aliases, related = EXCLUDED.related, updated_at = now()
-       WHERE (glossary_terms.chapter_id, glossary_terms.definition, glossary_terms.aliases, glossary_terms.related)
-         IS DISTINCT FROM (EXCLUDED.chapter_id, EXCLUDED.definition, EXCLUDED.aliases, EXCLUDED.related)`,
-      [e.term, e.chapter_id, e.definition, JSON.stringify(e.aliases), JSON.stringify(e.related)],
-    );
-  }
-  return entries.length;
-}

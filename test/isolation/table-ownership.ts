@@ -15,6 +15,8 @@ export const TABLE_OWNERS: Readonly<Record<string, string>> = {
   quizzes: 'core',
   quiz_questions: 'core',
   quiz_results: 'core',
+  course_sections: 'core',
+  glossary_terms: 'core',
   llm_usage_logs: 'usage',
   premium_requests: 'usage',
   premium_usage_quotas: 'usage',

@@ -2,10 +2,7 @@
 export { hashPassword } from './auth/password-hasher.js';
 export { SLUG } from './content/chapters.dto.js';
 export { ChaptersService } from './content/chapters.service.js';
-export { indexChapterSections } from './content/course-sections.indexer.js';
 export { CourseSearchService, type SectionHit } from './content/course-search.service.js';
-export { SectionsRepository } from './content/sections.repository.js';
-export { GlossaryRepository } from './glossary/glossary.repository.js';
 export { glossaryKey, type GlossaryEntry } from './glossary/glossary-index.js';
 export { GlossaryService } from './glossary/glossary.service.js';
 export { ChapterParamsDto } from './content/chapters.dto.js';
@@ -19,6 +16,8 @@ export { StudentsService, type SubscriptionChange } from './students/students.se
 // Repositories for the commands that run without the Nest application (seed, admin:create, demo:usage).
 export { ChaptersRepository, type ChapterSeed } from './content/chapters.repository.js';
 export { QuizzesRepository, type QuizSeed } from './quizzes/quizzes.repository.js';
+export { SectionsRepository } from './content/sections.repository.js';
+export { GlossaryRepository } from './glossary/glossary.repository.js';
 export { StudentsRepository, type NewStudent } from './students/students.repository.js';
 export { MeResponseDto, RegisterDto } from './auth/auth.dto.js';
 export { toMe } from './auth/auth.service.js';

@@ -1,4 +1,5 @@
-import { slugify } from './course-text.js';
+import { createHash } from 'node:crypto';
+import { foldText, slugify } from './course-text.js';
 
 export type CourseSectionText = {
   /** The heading's slug, unique within the chapter. */
@@ -49,4 +50,25 @@ export function splitSections(markdown: string, chapterTitle: string): CourseSec
     sections.push({ section_id, heading: part.heading, body, position: sections.length + 1 });
   }
   return sections;
+}
+
+/** Raised whenever splitting or weighting changes, so every chapter is indexed again. */
+const INDEX_VERSION = 1;
+
+export type ChapterToIndex = { chapter_id: string; title: string; content_markdown: string; key_terms: string[] };
+
+/** What a chapter's sections are built from: same text, same hash, nothing rewritten. */
+export function chapterContentHash(chapter: ChapterToIndex): string {
+  const input = JSON.stringify([INDEX_VERSION, chapter.title, chapter.content_markdown, chapter.key_terms]);
+  return createHash('sha256').update(input).digest('hex');
+}
+
+/** The chapter's key terms that a section mentions (as a word or phrase, any case or accent). */
+export function termsIn(text: string, keyTerms: string[]): string[] {
+  const folded = foldText(text);
+  return keyTerms.filter((term) => new RegExp(`(^|[^\\p{L}\\p{N}])${escapeRegExp(foldText(term))}`, 'u').test(folded));
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

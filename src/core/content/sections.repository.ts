@@ -1,17 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
+import { chapterContentHash, splitSections, termsIn, type ChapterToIndex } from './course-sections.js';
 import { foldText } from './course-text.js';
-
-/** One section as the indexer stores it, with the folded texts its search vector is built from. */
-export type SectionToStore = {
-  section_id: string;
-  position: number;
-  heading: string;
-  body: string;
-  key_terms: string[];
-  folded: { heading: string; terms: string; title: string; body: string };
-};
 
 /** How candidates are ordered; the course search uses DEFAULT_TUNING, bench:retrieval compares the others. */
 export type SearchTuning = {
@@ -62,10 +53,39 @@ const ORDER: Record<SearchTuning['order'], string> = {
 /** Longest question text considered; the rest cannot change which sections match much. */
 const MAX_QUERY_CHARS = 2_000;
 
-/** Reads course_sections (written by the seeder through indexChapterSections). */
+/** The course_sections table: the chapters split by heading, with their search vectors. */
 @Injectable()
 export class SectionsRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /**
+   * Rewrites a chapter's sections when its content changed since they were built (idempotent:
+   * the same content writes nothing). Text is folded before PostgreSQL sees it, the same way
+   * queries are, so matching ignores accents without the unaccent extension.
+   */
+  async indexChapter(chapter: ChapterToIndex, tx: EntityManager = this.db.manager): Promise<{ reindexed: boolean; sections: number }> {
+    const sections = splitSections(chapter.content_markdown, chapter.title);
+    const hash = chapterContentHash(chapter);
+    const [current] = await tx.query<{ n: number; same: boolean }[]>(
+      `SELECT count(*)::int AS n, coalesce(bool_and(content_hash = $2), false) AS same FROM course_sections WHERE chapter_id = $1`,
+      [chapter.chapter_id, hash],
+    );
+    if (current && current.same && current.n === sections.length) return { reindexed: false, sections: sections.length };
+
+    await tx.query(`DELETE FROM course_sections WHERE chapter_id = $1`, [chapter.chapter_id]);
+    for (const s of sections) {
+      const terms = termsIn(`${s.heading}\n${s.body}`, chapter.key_terms);
+      await tx.query(
+        `INSERT INTO course_sections (chapter_id, section_id, position, heading, body, key_terms, content_hash, search_vector)
+         VALUES ($1, $2, $3, $4, $5, $6, $7,
+           setweight(to_tsvector('english', $8), 'A') || setweight(to_tsvector('english', $9), 'B') ||
+           setweight(to_tsvector('english', $10), 'C') || setweight(to_tsvector('english', $11), 'D'))`,
+        [chapter.chapter_id, s.section_id, s.position, s.heading, s.body, JSON.stringify(terms), hash,
+          foldText(s.heading), foldText(terms.join('. ')), foldText(chapter.title), foldText(s.body)],
+      );
+    }
+    return { reindexed: true, sections: sections.length };
+  }
 
   /**
    * Sections holding at least one of the query's words, best first. The query is folded as the
@@ -137,33 +157,6 @@ export class SectionsRepository {
       `SELECT section_id, heading, body, key_terms FROM course_sections WHERE chapter_id = $1 ORDER BY position`,
       [chapterId],
     );
-  }
-
-  /** How many rows the chapter has, and whether all were built from the content with this hash. */
-  async indexState(chapterId: string, contentHash: string, tx: EntityManager): Promise<{ n: number; same: boolean }> {
-    const [current] = await tx.query<{ n: number; same: boolean }[]>(
-      `SELECT count(*)::int AS n, coalesce(bool_and(content_hash = $2), false) AS same FROM course_sections WHERE chapter_id = $1`,
-      [chapterId, contentHash],
-    );
-    return current ?? { n: 0, same: false };
-  }
-
-  /**
-   * Replaces the chapter's rows. The texts arrive folded (as queries are), so matching ignores
-   * accents without the unaccent extension; weights: heading A, key terms B, chapter title C, body D.
-   */
-  async replaceChapter(chapterId: string, contentHash: string, rows: SectionToStore[], tx: EntityManager): Promise<void> {
-    await tx.query(`DELETE FROM course_sections WHERE chapter_id = $1`, [chapterId]);
-    for (const r of rows) {
-      await tx.query(
-        `INSERT INTO course_sections (chapter_id, section_id, position, heading, body, key_terms, content_hash, search_vector)
-         VALUES ($1, $2, $3, $4, $5, $6, $7,
-           setweight(to_tsvector('english', $8), 'A') || setweight(to_tsvector('english', $9), 'B') ||
-           setweight(to_tsvector('english', $10), 'C') || setweight(to_tsvector('english', $11), 'D'))`,
-        [chapterId, r.section_id, r.position, r.heading, r.body, JSON.stringify(r.key_terms), contentHash,
-          r.folded.heading, r.folded.terms, r.folded.title, r.folded.body],
-      );
-    }
   }
 
   /** The content hash each chapter's sections were built from (a chapter's content version). */

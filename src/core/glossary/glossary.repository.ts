@@ -3,18 +3,17 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { GlossaryEntry } from './glossary-index.js';
 
-
-/** The glossary_terms table (authored definitions of the chapters' key terms). */
+/** The glossary_terms table: the course's key terms with their authored definitions. */
 @Injectable()
 export class GlossaryRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  async all(): Promise<GlossaryEntry[]> {
+  all(): Promise<GlossaryEntry[]> {
     return this.db.query(`SELECT term, definition, chapter_id, aliases, related FROM glossary_terms`);
   }
 
-  /** Makes the table match the given terms exactly: terms no longer defined are removed. */
-  async replaceAll(entries: GlossaryEntry[], tx: EntityManager): Promise<void> {
+  /** Makes the table hold exactly `entries`: others are removed, a row that already matches is left alone. */
+  async replaceAll(entries: GlossaryEntry[], tx: EntityManager = this.db.manager): Promise<void> {
     await tx.query(`DELETE FROM glossary_terms WHERE NOT (term = ANY($1))`, [entries.map((e) => e.term)]);
     for (const e of entries) {
       await tx.query(

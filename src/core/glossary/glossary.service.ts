@@ -2,15 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { Memo } from '../../common/cache/index.js';
 import { ApiException } from '../../common/errors/index.js';
 import { CONTENT_TTL_MS } from '../content/chapters.service.js';
-import { GlossaryRepository } from './glossary.repository.js';
 import { GlossaryIndex, type GlossaryEntry } from './glossary-index.js';
+import { GlossaryRepository } from './glossary.repository.js';
 
 /** The course glossary, kept in process like the chapters (it changes only when seeded). */
 @Injectable()
 export class GlossaryService {
   private readonly content = new Memo<Promise<GlossaryIndex>>({ max: 1, ttlMs: CONTENT_TTL_MS });
 
-  constructor(private readonly terms: GlossaryRepository) {}
+  constructor(private readonly glossary: GlossaryRepository) {}
 
   async search(query: string | undefined): Promise<GlossaryEntry[]> {
     return (await this.index()).search(query ?? '');
@@ -29,6 +29,6 @@ export class GlossaryService {
   }
 
   private index(): Promise<GlossaryIndex> {
-    return this.content.get('glossary', async () => new GlossaryIndex(await this.terms.all()));
+    return this.content.get('glossary', async () => new GlossaryIndex(await this.glossary.all()));
   }
 }

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { ChaptersRepository, GlossaryRepository, indexChapterSections, QuizzesRepository, SectionsRepository, StudentsRepository } from '../../core/index.js';
+import { ChaptersRepository, GlossaryRepository, QuizzesRepository, SectionsRepository, StudentsRepository } from '../../core/index.js';
 import { AssessmentQuestionsSeedRepository } from '../../premium/index.js';
 import type { ChapterContent, DemoUser } from './content.schema.js';
 
@@ -24,16 +24,16 @@ export type SeedReport = {
 
 /**
  * Writes the course content and the demo accounts, each table through its owner's repository
- * (Core: chapters, their search sections, the glossary, quizzes, accounts; premium: assessment questions). Idempotent: content is
- * upserted to match the seed files exactly; a demo account that already exists is left as it
- * is (its password included).
+ * (Core: chapters and their search sections, quizzes, glossary, accounts; premium: assessment
+ * questions). Idempotent: content is upserted to match the seed files exactly; a demo account
+ * that already exists is left as it is (its password included).
  */
 export async function seed(db: DataSource, options: SeedOptions): Promise<SeedReport> {
   const chapters = new ChaptersRepository(db);
   const quizzes = new QuizzesRepository(db);
   const assessments = new AssessmentQuestionsSeedRepository(db);
   const students = new StudentsRepository(db);
-  const sectionRows = new SectionsRepository(db);
+  const sectionIndex = new SectionsRepository(db);
   const glossary = new GlossaryRepository(db);
   const now = options.now ?? new Date();
   const present = await students.existingEmails(options.demoUsers.map((u) => u.email));
@@ -50,13 +50,13 @@ export async function seed(db: DataSource, options: SeedOptions): Promise<SeedRe
       await chapters.upsert(chapter, tx);
       quizQuestions += await quizzes.upsert(chapter.chapter_id, chapter.quiz, tx);
       assessmentQuestions += await assessments.upsert(chapter.chapter_id, chapter.assessment_questions, tx);
-      const indexed = await indexChapterSections(sectionRows, chapter, tx);
+      const indexed = await sectionIndex.indexChapter(chapter, tx);
       chaptersIndexed += indexed.reindexed ? 1 : 0;
       sections += indexed.sections;
     }
-    const terms = options.course.flatMap((c) => c.glossary.map((g) => ({ ...g, chapter_id: c.chapter_id })));
-    await glossary.replaceAll(terms, tx);
-    const glossaryTerms = terms.length;
+    // The glossary as the seed files define it (each term with the chapter that defines it).
+    const entries = options.course.flatMap((c) => c.glossary.map((g) => ({ ...g, chapter_id: c.chapter_id })));
+    await glossary.replaceAll(entries, tx);
 
     let demoUsersCreated = 0;
     for (const user of hashed) {
@@ -73,6 +73,7 @@ export async function seed(db: DataSource, options: SeedOptions): Promise<SeedRe
       );
       if (created) demoUsersCreated++;
     }
-    return { chapters: options.course.length, quizQuestions, assessmentQuestions, chaptersIndexed, sections, glossaryTerms, demoUsersCreated };
+    return { chapters: options.course.length, quizQuestions, assessmentQuestions, chaptersIndexed, sections, glossaryTerms: entries.length, demoUsersCreated };
   });
 }
+

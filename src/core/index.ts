@@ -8,6 +8,7 @@ export { SectionsRepository } from './content/sections.repository.js';
 export { GlossaryRepository } from './glossary/glossary.repository.js';
 export { glossaryKey, type GlossaryEntry } from './glossary/glossary-index.js';
 export { GlossaryService } from './glossary/glossary.service.js';
+export { GlossaryQueryDto, toGlossaryListDto } from './glossary/glossary.dto.js';
 export { ChapterParamsDto } from './content/chapters.dto.js';
 export { ProgressService } from './progress/progress.service.js';
 export { QuizParamsDto, SubmitQuizDto } from './quizzes/quizzes.dto.js';

@@ -5,6 +5,7 @@ export { ChaptersService } from './content/chapters.service.js';
 export { CourseSearchService, type SectionHit } from './content/course-search.service.js';
 export { glossaryKey, type GlossaryEntry } from './glossary/glossary-index.js';
 export { GlossaryService } from './glossary/glossary.service.js';
+export { GlossaryQueryDto, toGlossaryListDto } from './glossary/glossary.dto.js';
 export { ChapterParamsDto } from './content/chapters.dto.js';
 export { ProgressService } from './progress/progress.service.js';
 export { QuizParamsDto, SubmitQuizDto } from './quizzes/quizzes.dto.js';

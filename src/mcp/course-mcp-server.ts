@@ -21,7 +21,8 @@ import { McpToolRunner } from './mcp-tool-runner.js';
 const SERVER_INFO = { name: 'course-companion', title: 'Course Companion', version: '1.0.0' };
 const INSTRUCTIONS =
   'Course Companion is an online course on building with generative AI. Use list_chapters to see the course, ' +
-  'read_chapter to teach from it, get_quiz and submit_quiz to test the student, get_progress to see where they are. ' +
+  'read_chapter to teach from it, lookup_term for the course\'s definitions, get_quiz and submit_quiz to test the student, ' +
+  'get_progress to see where they are. ' +
   'Tools marked premium need a premium subscription; a refusal says why (error code PREMIUM_REQUIRED, with upgrade_url).';
 
 /**

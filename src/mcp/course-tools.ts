@@ -1,6 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { FEATURES } from '../common/features/index.js';
-import { ChapterParamsDto, ChaptersService, ProgressService, QuizParamsDto, QuizzesService, SubmitQuizDto } from '../core/index.js';
+import {
+  ChapterParamsDto,
+  ChaptersService,
+  GlossaryQueryDto,
+  GlossaryService,
+  ProgressService,
+  QuizParamsDto,
+  QuizzesService,
+  SubmitQuizDto,
+  toGlossaryListDto,
+} from '../core/index.js';
 import {
   AdaptivePathRequestDto,
   AdaptivePathService,
@@ -29,6 +39,7 @@ export class CourseTools {
     private readonly chapters: ChaptersService,
     private readonly quizzes: QuizzesService,
     private readonly progress: ProgressService,
+    private readonly glossary: GlossaryService,
     private readonly paths: AdaptivePathService,
     private readonly assessments: AssessmentsService,
     private readonly answerLimit: AnswerLimitPipe,
@@ -107,6 +118,20 @@ export class CourseTools {
           p.chapters
             .map((c) => `${c.chapter_id}: ${c.status.replace('_', ' ')}${c.best_percentage === null ? '' : `, best ${c.best_percentage}%`}, ${c.attempts} attempts`)
             .join('\n'),
+      }),
+      courseTool({
+        name: 'lookup_term',
+        title: 'Look up a term in the course glossary',
+        description:
+          'Definitions of the course\'s key terms and the chapter that teaches each. `q` is a term, its beginning or the ' +
+          'beginning of any of its words ("emb", "nearest neigh"), or an abbreviation such as "RAG"; best match first. ' +
+          'Without q, the whole glossary.',
+        operationId: 'searchGlossary',
+        dto: { query: GlossaryQueryDto },
+        annotations: READ_ONLY,
+        run: async ({ query }) => toGlossaryListDto(await this.glossary.search(query.q)),
+        text: ({ terms }: Answer<typeof toGlossaryListDto>) =>
+          terms.length === 0 ? 'No term of the course glossary matches.' : terms.map((t) => `${t.term} (${t.chapter_id}): ${t.definition}`).join('\n'),
       }),
       courseTool({
         name: 'get_learning_path',

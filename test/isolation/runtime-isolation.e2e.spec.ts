@@ -74,13 +74,14 @@ describe('phase isolation at run time', () => {
       try {
         const { tools } = await client.listTools();
         const free = tools.filter((tool) => !tool.title?.includes('(premium)')).map((tool) => tool.name);
-        expect(free).toEqual(['list_chapters', 'read_chapter', 'get_quiz', 'submit_quiz', 'get_progress']);
+        expect(free).toEqual(['list_chapters', 'read_chapter', 'get_quiz', 'submit_quiz', 'get_progress', 'lookup_term']);
         for (const [name, args] of [
           ['list_chapters', {}],
           ['read_chapter', { chapter_id: '01-intro' }],
           ['get_quiz', { quiz_id: '01-intro-quiz' }],
           ['submit_quiz', { quiz_id: '01-intro-quiz', answers: { q1: 'a', q2: 'b' } }],
           ['get_progress', {}],
+          ['lookup_term', { q: 'embedding' }],
         ] as const) {
           expect([name, (await callTool(client, name, args)).isError]).toEqual([name, undefined]);
         }

@@ -131,6 +131,7 @@ describe('the tools', () => {
       ['get_quiz', true],
       ['submit_quiz', false],
       ['get_progress', true],
+      ['lookup_term', true],
       ['get_learning_path', false],
       ['submit_assessment', false],
       ['get_assessment_feedback', true],
@@ -169,6 +170,7 @@ describe('the tools', () => {
       get_quiz: 'getQuiz',
       submit_quiz: 'submitQuiz',
       get_progress: 'getProgress',
+      lookup_term: 'searchGlossary',
       get_learning_path: 'createAdaptivePath',
       submit_assessment: 'submitAssessment',
       get_assessment_feedback: 'getAssessmentFeedback',
@@ -203,6 +205,23 @@ describe('the tools', () => {
     const progress = await callTool(freeClient, 'get_progress');
     expect(progress.structuredContent).toEqual((await api.get('/api/v1/progress').expect(200)).body);
     expect(progress.isError).toBeUndefined();
+  });
+
+  it('lookup_term answers what the glossary route answers, by prefix and abbreviation, and all terms without q', async () => {
+    const api = rest(free.auth);
+    for (const q of ['emb', 'RAG', 'nearest neigh', 'no-such-thing-at-all']) {
+      const found = await callTool(freeClient, 'lookup_term', { q });
+      expect([q, found.structuredContent]).toEqual([q, (await api.get(`/api/v1/glossary?q=${encodeURIComponent(q)}`).expect(200)).body]);
+    }
+    const rag = (await callTool(freeClient, 'lookup_term', { q: 'RAG' })).structuredContent as { terms: { term: string; chapter_id: string }[] };
+    expect(rag.terms[0]).toMatchObject({ chapter_id: '04-rag' });
+    const none = await callTool(freeClient, 'lookup_term', { q: 'no-such-thing-at-all' });
+    expect((none.content[0] as { text: string }).text).toBe('No term of the course glossary matches.');
+    const all = await callTool(freeClient, 'lookup_term');
+    expect(all.structuredContent).toEqual((await api.get('/api/v1/glossary').expect(200)).body);
+    expect((all.structuredContent as { terms: unknown[] }).terms.length).toBeGreaterThan(20);
+    const refused = toolError(await callTool(freeClient, 'lookup_term', { q: "'; DROP TABLE glossary_terms; --" }));
+    expect(withoutId(refused)).toEqual(withoutId((await api.get(`/api/v1/glossary?q=${encodeURIComponent("'; DROP TABLE glossary_terms; --")}`).expect(400)).body.error));
   });
 
   it('submit_quiz grades on the server and records the attempt where REST sees it', async () => {

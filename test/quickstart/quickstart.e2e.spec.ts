@@ -102,7 +102,7 @@ describe('npm start on a bare machine', () => {
     const client = await connectMcp(new URL('/mcp', base), `Bearer ${String(login.body.access_token)}`);
     try {
       const { tools } = await client.listTools();
-      expect(tools).toHaveLength(8);
+      expect(tools).toHaveLength(9);
       const submitted = await callTool(client, 'submit_assessment', { question_id: '04-rag-q1', answer_text: 'RAG retrieves current documents at query time.' });
       const calls: [string, Record<string, unknown>][] = [
         ['list_chapters', {}],
@@ -110,6 +110,7 @@ describe('npm start on a bare machine', () => {
         ['get_quiz', { quiz_id: '01-intro-quiz' }],
         ['submit_quiz', { quiz_id: '01-intro-quiz', answers: { q1: 'c' } }],
         ['get_progress', {}],
+        ['lookup_term', { q: 'token' }],
         ['get_learning_path', {}],
         ['get_assessment_feedback', { submission_id: (submitted.structuredContent as { submission_id: string }).submission_id }],
       ];

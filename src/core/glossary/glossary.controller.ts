@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { ApiRoute } from '../../common/http/index.js';
-import { GlossaryListDto, GlossaryQueryDto, GlossaryTermDto, GlossaryTermParamsDto } from './glossary.dto.js';
+import { GlossaryListDto, GlossaryQueryDto, GlossaryTermDto, GlossaryTermParamsDto, toGlossaryListDto } from './glossary.dto.js';
 import { GlossaryService } from './glossary.service.js';
 
 @ApiTags('glossary')
@@ -21,8 +21,7 @@ export class GlossaryController {
   })
   @ApiOkResponse({ type: GlossaryListDto, description: 'The matching terms (possibly none)' })
   async search(@Query() query: GlossaryQueryDto): Promise<GlossaryListDto> {
-    const entries = await this.glossary.search(query.q);
-    return { terms: entries.map((e) => ({ term: e.term, definition: e.definition, chapter_id: e.chapter_id })) };
+    return toGlossaryListDto(await this.glossary.search(query.q));
   }
 
   @Get(':term')

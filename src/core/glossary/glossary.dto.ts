@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import type { GlossaryEntry } from './glossary-index.js';
 
 /**
  * What terms are made of: letters of any script, digits, spaces, hyphens and `@` (recall@k). Written
@@ -62,4 +63,9 @@ export class GlossaryListDto {
 export class GlossaryTermDto extends GlossaryTermSummaryDto {
   @ApiProperty({ type: [String], example: ['embedding', 'hybrid search', 'cosine similarity'], description: 'Other glossary terms worth reading next' })
   related!: string[];
+}
+
+/** The search route's answer: each entry without its related terms. */
+export function toGlossaryListDto(entries: readonly GlossaryEntry[]): GlossaryListDto {
+  return { terms: entries.map((e) => ({ term: e.term, definition: e.definition, chapter_id: e.chapter_id })) };
 }

@@ -1,4 +1,4 @@
-import type { TestApp } from './test-app.js';
+import { startTestApp, type TestApp } from './test-app.js';
 
 /**
  * The real Anthropic SDK pointed at the fake server with one quick retry: the suites that watch the
@@ -34,4 +34,37 @@ export async function settledFeedback(t: TestApp, auth: string, id: string, time
     if (feedback.status !== 'pending') break;
   }
   return feedback;
+}
+
+/**
+ * For a describe block: a fake model server, then a test app pointed at it by `env(fake.url)`; both
+ * closed after all its tests, the app first so none of its calls meets a closed fake. Read them
+ * through the returned object: they exist only once beforeAll has run.
+ */
+export function appOnFakeModel<F extends { url: string; close(): Promise<void> }>(
+  startFake: () => Promise<F>,
+  env: (fakeUrl: string) => Record<string, string>,
+): { readonly fake: F; readonly t: TestApp } {
+  let fake: F | undefined;
+  let t: TestApp | undefined;
+  beforeAll(async () => {
+    fake = await startFake();
+    t = await startTestApp(env(fake.url));
+  });
+  afterAll(async () => {
+    await t?.close();
+    await fake?.close();
+  });
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('appOnFakeModel: used before its beforeAll ran');
+    return value;
+  };
+  return {
+    get fake() {
+      return started(fake);
+    },
+    get t() {
+      return started(t);
+    },
+  };
 }

@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { captureCommandOutput } from '../../../../test/support/command-output.js';
+import { scoredRow } from '../../../../test/support/scored-row.js';
 import { projectRoot } from '../../../common/paths/project-root.js';
 import { calibrate, main, reportOn, type Scored } from './calibrate.js';
 import { CalibrationInputError, parseCalibrationLines } from './calibration-data.js';
@@ -55,15 +56,8 @@ describe('calibrate on the sample fixture', () => {
 });
 
 describe('reportOn a split', () => {
-  // x:2 and x:6 are held out, x:1 and x:3 are not (see split.spec.ts).
-  const row = (qid: string, human: number, predicted: number): Scored => ({
-    qid,
-    corpus: 'x',
-    heldout: qid === 'x:2' || qid === 'x:6',
-    human,
-    predicted,
-    baseline: predicted,
-  });
+  // x:2 and x:6 are held out, x:1 and x:3 are not (see split.spec.ts); the baseline as the prediction.
+  const row = (qid: string, human: number, predicted: number): Scored => scoredRow(qid, human, predicted, predicted);
   const scored = [row('x:1', 0, 0.2), row('x:1', 1, 0.8), row('x:3', 0, 0.4), row('x:3', 1, 0.6), row('x:2', 1, 0.55), row('x:2', 0, 0.45), row('x:6', 1, 0.3), row('x:6', 0, 0.1)];
 
   it('measures the held-out questions with the threshold chosen on the development ones', () => {

@@ -1,18 +1,12 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { captureCommandOutput } from '../../../../test/support/command-output.js';
+import { scoredRow } from '../../../../test/support/scored-row.js';
 import type { Scored } from './calibrate.js';
 import { compare, formatComparison, main, type Interval } from './compare.js';
 
-// x:2 and x:6 are held out (see split.spec.ts); x:1 and x:3 are development questions.
-const row = (qid: string, human: number, predicted: number): Scored => ({
-  qid,
-  corpus: 'x',
-  heldout: qid === 'x:2' || qid === 'x:6',
-  human,
-  predicted,
-  baseline: 0,
-});
+// x:2 and x:6 are held out (see split.spec.ts); x:1 and x:3 are development questions. Baseline 0.
+const row = (qid: string, human: number, predicted: number): Scored => scoredRow(qid, human, predicted, 0);
 const dev = [row('x:1', 0, 0.2), row('x:1', 1, 0.8), row('x:3', 0, 0.4), row('x:3', 1, 0.6)];
 const before = [...dev, row('x:2', 1, 0.55), row('x:2', 0, 0.45), row('x:6', 1, 0.3), row('x:6', 0, 0.1)];
 // After: the held-out answers scored exactly as the humans did.

@@ -1,4 +1,4 @@
-import { ConfigError, type AppConfig } from './config/index.js';
+import { ConfigError, configFromEnvironment, type AppConfig } from './config/index.js';
 import { missingModelProblem, priceSettingsProblem } from './llm/index.js';
 import { gradingBudgetProblems } from './premium/index.js';
 
@@ -13,4 +13,18 @@ export function assertBootable(config: AppConfig): AppConfig {
     gradingBudgetProblems(config).error;
   if (problem) throw new ConfigError(problem);
   return config;
+}
+
+/**
+ * The configuration both entry points (API and worker) boot with, or its one-line error on stderr
+ * and exit code 1: a bad setting is the operator's to fix, not a stack trace.
+ */
+export function bootConfigOrExit(): AppConfig {
+  try {
+    return assertBootable(configFromEnvironment());
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
 }

@@ -1,23 +1,15 @@
 import 'reflect-metadata';
 import type { Server, ServerResponse } from 'node:http';
 import { Server as NetServer } from 'node:net';
-import { assertBootable } from './boot-checks.js';
+import { bootConfigOrExit } from './boot-checks.js';
 import { createLogger } from './common/logging/index.js';
-import { ConfigError, configFromEnvironment, type AppConfig } from './config/index.js';
 import { prepareDatabase } from './database/index.js';
 import { resolveDatabase } from './database/index.js';
 import { createHttpApp } from './http-app.js';
 
 async function main(): Promise<void> {
   const started = performance.now();
-  let config: AppConfig;
-  try {
-    config = assertBootable(configFromEnvironment());
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`${error.message}\n`);
-    process.exit(1);
-  }
+  const config = bootConfigOrExit();
   const log = createLogger(config);
   if (config.JWT_SECRET_GENERATED) {
     log.warn('JWT_SECRET_KEY is not set: generated a random secret for this process; tokens end when it stops');

@@ -1,9 +1,8 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { assertBootable } from './boot-checks.js';
+import { bootConfigOrExit } from './boot-checks.js';
 import { createLogger } from './common/logging/index.js';
 import { NestPinoLogger } from './common/logging/index.js';
-import { ConfigError, configFromEnvironment, type AppConfig } from './config/index.js';
 import { WorkerModule } from './worker.module.js';
 
 /**
@@ -11,14 +10,7 @@ import { WorkerModule } from './worker.module.js';
  * Run as many as you like against one DATABASE_URL (`npm run worker`).
  */
 async function main(): Promise<void> {
-  let config: AppConfig;
-  try {
-    config = assertBootable(configFromEnvironment());
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`${error.message}\n`);
-    process.exit(1);
-  }
+  const config = bootConfigOrExit();
   if (!config.DATABASE_URL) {
     process.stderr.write('Invalid configuration: DATABASE_URL is required for a worker (it shares the API’s database)\n');
     process.exit(1);

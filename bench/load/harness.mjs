@@ -40,6 +40,17 @@ export function machine() {
   return { cores: availableParallelism(), node: process.version, platform: `${process.platform}-${process.arch}` };
 }
 
+/** A line of the report, on stdout. */
+export const out = (line = '') => process.stdout.write(`${line}\n`);
+
+/** Every report opens with its title and the machine it ran on, so runs can be compared; returns that machine. */
+export function printHeader(name) {
+  const info = machine();
+  out(`# Course Companion ${name} benchmark — ${new Date().toISOString()}`);
+  out(`machine: ${info.cores} cores (os.availableParallelism), node ${info.node}, ${info.platform}`);
+  return info;
+}
+
 // --- Statistics ----------------------------------------------------------------------------------
 
 /** Nearest-rank percentile of an unsorted list (sorted copy). */

@@ -31,10 +31,11 @@ import {
   get,
   histogramPercentiles,
   jsonPost,
-  machine,
   makeStudents,
   metricValue,
+  out,
   percentiles,
+  printHeader,
   quizAnswers,
   runLoad,
   sampleDatabase,
@@ -60,15 +61,12 @@ const TARGET = { v1ReadRatio: 0.5, p99At100: 25, overheadP50: 2, overheadP99: 10
 const PATH = '/api/v2/adaptive/path';
 const QUIZ_SUBMIT = `/api/v1/quizzes/${QUIZ_ID}/submit`;
 
-const out = (line = '') => process.stdout.write(`${line}\n`);
 const pad = (v, n) => String(v).padStart(n);
 const mb = (kb) => (Number.isFinite(kb) ? `${(kb / 1024).toFixed(1)} MB` : 'n/a');
 
 async function main() {
   const started = Date.now();
-  const info = machine();
-  out(`# Course Companion load benchmark — ${new Date().toISOString()}`);
-  out(`machine: ${info.cores} cores (os.availableParallelism), node ${info.node}, ${info.platform}`);
+  const info = printHeader('load');
   out(`runs: ${SECONDS} s measured after ${WARMUP} s warm-up, connections ${CONNECTIONS.join(' and ')}; autocannon in this process`);
 
   compileFakes();
@@ -398,9 +396,9 @@ async function sequentialOverhead(app, fake, client, token) {
 
 /** Non-2xx answers the app itself recorded (key → count). */
 function otherStatuses(timings) {
-  const out = {};
-  for (const [key, list] of Object.entries(timings)) if (!key.endsWith(' 2xx') && !key.startsWith('GET /metrics')) out[key] = list.length;
-  return out;
+  const counts = {};
+  for (const [key, list] of Object.entries(timings)) if (!key.endsWith(' 2xx') && !key.startsWith('GET /metrics')) counts[key] = list.length;
+  return counts;
 }
 
 await main();

@@ -20,10 +20,11 @@ import {
   forgetRedisKeys,
   get,
   jsonPost,
-  machine,
   makeStudents,
   metricValue,
+  out,
   percentiles,
+  printHeader,
   premiumSources,
   quizAnswers,
   runLoad,
@@ -45,14 +46,11 @@ const STUDENTS = envNumber('LOAD_STUDENTS', 40);
 const PREMIUM = Math.min(STUDENTS, envNumber('LOAD_PREMIUM_STUDENTS', 20));
 const PATH = '/api/v2/adaptive/path';
 
-const out = (line = '') => process.stdout.write(`${line}\n`);
 const mb = (kb) => kb / 1024;
 
 async function main() {
   const started = Date.now();
-  const info = machine();
-  out(`# Course Companion soak benchmark — ${new Date().toISOString()}`);
-  out(`machine: ${info.cores} cores (os.availableParallelism), node ${info.node}, ${info.platform}`);
+  const info = printHeader('soak');
   out(`workload: ${CONNECTIONS} connections (${PREMIUM_CONNECTIONS} premium), ${RATE > 0 ? `${RATE} requests/s in all` : 'unthrottled'}, ` +
     `${WARMUP} s warm-up then ${SECONDS} s measured; memory sampled every ${SAMPLE_SECONDS} s`);
 

@@ -4,9 +4,10 @@
  * accounts exist), the built server boots, the admin signs in, upgrades a student, and the
  * dashboard loads for that admin in a browser.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type ChildProcessByStdio } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
 import pg from 'pg';
 import { launchChromium } from '../support/browser.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
@@ -24,11 +25,12 @@ type Run = { code: number | null; stdout: string; stderr: string };
 
 /** The built admin:create CLI, with no terminal (stdin is not a TTY). */
 function adminCreate(args: string[], extra: NodeJS.ProcessEnv = {}): Promise<Run> {
+  return collect(spawn(process.execPath, ['dist/src/admin/accounts/create-admin.cli.js', ...args], { env: { ...env, ...extra }, stdio: ['ignore', 'pipe', 'pipe'] }));
+}
+
+/** The exit code and everything a CLI run wrote, once it has exited. */
+function collect(child: ChildProcessByStdio<null, Readable, Readable>): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['dist/src/admin/accounts/create-admin.cli.js', ...args], {
-      env: { ...env, ...extra },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -148,16 +150,8 @@ _, status = os.waitpid(pid, 0)
 sys.stdout.write(out.decode())
 sys.exit(os.waitstatus_to_exitcode(status))
 `;
-  return new Promise((resolve, reject) => {
-    const { ADMIN_PASSWORD: _unset, ...rest } = env;
-    const child = spawn('python3', ['-c', driver, process.execPath, email, password], { env: rest, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.once('error', reject);
-    child.once('exit', (code) => resolve({ code, stdout, stderr }));
-  });
+  const { ADMIN_PASSWORD: _unset, ...rest } = env;
+  return collect(spawn('python3', ['-c', driver, process.execPath, email, password], { env: rest, stdio: ['ignore', 'pipe', 'pipe'] }));
 }
 
 describe('admin:create on a terminal', () => {

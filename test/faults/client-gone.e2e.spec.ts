@@ -1,5 +1,6 @@
 import { FakeAnthropicServer } from '../fakes/anthropic/index.js';
 import { waitFor } from './support/processes.js';
+import { fakeModelEnv } from './support/server-process.js';
 import { premiumStudent, providerCallRows, startProxiedApp, unitsUsed, type ProxiedApp } from './support/proxied-app.js';
 
 const GIVE_UP_MS = 300;
@@ -23,13 +24,7 @@ describe('requests abandoned by their clients', () => {
 
   beforeAll(async () => {
     fake = await FakeAnthropicServer.start();
-    p = await startProxiedApp({
-      ANTHROPIC_API_KEY: 'test-key',
-      ANTHROPIC_BASE_URL: fake.url,
-      ANTHROPIC_MAX_RETRIES: '0',
-      ANTHROPIC_TIMEOUT: '10',
-      GRADING_IN_API: 'false',
-    });
+    p = await startProxiedApp({ ...fakeModelEnv(fake.url), GRADING_IN_API: 'false' });
   });
   afterAll(async () => {
     await p?.close();

@@ -1,21 +1,12 @@
 import { DataSource } from 'typeorm';
 import { FakeAnthropicServer } from '../fakes/anthropic/index.js';
+import { premiumStudentAs } from '../support/security/accounts.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { RedisProcess, waitFor } from './support/processes.js';
 
 const used = async (t: TestApp, id: string): Promise<number> =>
   (await t.app.get(DataSource).query(`SELECT used FROM premium_usage_quotas WHERE student_id = $1 AND feature = 'adaptive_paths'`, [id]))[0]
     ?.used ?? 0;
-
-async function premium(t: TestApp, email: string): Promise<{ auth: string; id: string }> {
-  const res = await t.http.post('/api/v1/auth/register').send({ email, password: 'longenough1', full_name: 'C' }).expect(201);
-  await t.app
-    .get(DataSource)
-    .query(`UPDATE students SET subscription_tier = 'premium', subscription_expires_at = now() + interval '30 days' WHERE student_id = $1`, [
-      res.body.student_id,
-    ]);
-  return { auth: await t.login(email, 'longenough1'), id: res.body.student_id };
-}
 
 /** Plain (not forced) path views are served from the stored path: no unit while Redis is gone. */
 describe('plain adaptive-path views with Redis killed', () => {
@@ -31,7 +22,7 @@ describe('plain adaptive-path views with Redis killed', () => {
   });
 
   it('6 plain views while Redis is down are served from PostgreSQL: 6 × cache, no unit', async () => {
-    const s = await premium(t!, 'no-redis-views@example.com');
+    const s = await premiumStudentAs(t!, 'no-redis-views@example.com');
     const first = await t!.http.post('/api/v2/adaptive/path').set('authorization', s.auth).send({}).expect(200);
     expect(first.body.decision_source).toBe('rules');
     expect(await used(t!, s.id)).toBe(1);
@@ -72,7 +63,7 @@ describe('20 concurrent plain views on a cold cache, across two instances', () =
   });
 
   it('one model call and one unit; the other 19 are served the same path from the cache', async () => {
-    const s = await premium(a!, 'cold-burst@example.com');
+    const s = await premiumStudentAs(a!, 'cold-burst@example.com');
     fake!.setDefault({ kind: 'slow', delayMs: 800 });
     const responses = await Promise.all(
       Array.from({ length: 20 }, (_, i) => (i % 2 ? a! : b!).http.post('/api/v2/adaptive/path').set('authorization', s.auth).send({}).then((r) => r)),

@@ -1,14 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { FakeAnthropicServer } from '../fakes/anthropic/index.js';
 import { withDatabase } from '../support/database-server.js';
-import { DEMO, TEST_JWT_SECRET, startTestApp, type TestApp } from '../support/test-app.js';
+import { DEMO, startTestApp, type TestApp } from '../support/test-app.js';
 import { createSeededTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { kill, waitFor } from './support/processes.js';
 import { premiumStudent, providerCallRows, startProxiedApp, unitsUsed, type ProxiedApp } from './support/proxied-app.js';
+import { fakeModelEnv, fetchForcedPath, fetchToken, spawnServer, type ServerProcess } from './support/server-process.js';
 import { TcpProxy } from './support/tcp-proxy.js';
 import pg from 'pg';
 
@@ -30,10 +29,7 @@ describe('PostgreSQL cut while premium requests are half done', () => {
     fake = await FakeAnthropicServer.start();
     journal = mkdtempSync(join(tmpdir(), 'cc-usage-journal-'));
     p = await startProxiedApp({
-      ANTHROPIC_API_KEY: 'test-key',
-      ANTHROPIC_BASE_URL: fake.url,
-      ANTHROPIC_MAX_RETRIES: '0',
-      ANTHROPIC_TIMEOUT: '10',
+      ...fakeModelEnv(fake.url),
       QUOTA_HOLD_SECONDS: HOLD_SECONDS,
       USAGE_JOURNAL_DIR: journal,
       GRADING_IN_API: 'false',
@@ -121,12 +117,11 @@ describe('a server SIGKILLed while PostgreSQL is away, with a model call made', 
   let db: TestDatabase | undefined;
   let proxy: TcpProxy | undefined;
   let fake: FakeAnthropicServer | undefined;
-  let server: ChildProcess | undefined;
+  let server: ServerProcess | undefined;
   let next: TestApp | undefined;
   let sql: pg.Pool | undefined;
   let journal = '';
   let viaProxy = '';
-  const log: { msg?: string; url?: string }[] = [];
 
   beforeAll(async () => {
     db = await createSeededTestDatabase();
@@ -138,35 +133,13 @@ describe('a server SIGKILLed while PostgreSQL is away, with a model call made', 
     fake = await FakeAnthropicServer.start();
     journal = mkdtempSync(join(tmpdir(), 'cc-usage-journal-'));
     sql = new pg.Pool({ connectionString: db.url, max: 2 });
-    server = spawn(process.execPath, ['dist/src/main.js'], {
-      env: {
-        PATH: process.env.PATH,
-        NODE_ENV: 'test',
-        LOG_LEVEL: 'info',
-        HOST: '127.0.0.1',
-        PORT: '0',
-        DATABASE_URL: viaProxy,
-        JWT_SECRET_KEY: TEST_JWT_SECRET,
-        ANTHROPIC_API_KEY: 'test-key',
-        ANTHROPIC_BASE_URL: fake.url,
-        ANTHROPIC_MAX_RETRIES: '0',
-        ANTHROPIC_TIMEOUT: '10',
-        QUOTA_HOLD_SECONDS: HOLD_SECONDS,
-        USAGE_JOURNAL_DIR: journal,
-        GRADING_IN_API: 'false',
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    createInterface({ input: server.stdout! }).on('line', (line) => {
-      try {
-        log.push(JSON.parse(line) as { msg?: string; url?: string });
-      } catch {
-        // not a log line
-      }
-    });
+    server = spawnServer(
+      { DATABASE_URL: viaProxy, ...fakeModelEnv(fake.url), QUOTA_HOLD_SECONDS: HOLD_SECONDS, USAGE_JOURNAL_DIR: journal, GRADING_IN_API: 'false' },
+      'inherit',
+    );
   });
   afterAll(async () => {
-    await kill(server);
+    await kill(server?.child);
     await proxy?.restore();
     await next?.app.close();
     await proxy?.close();
@@ -178,30 +151,20 @@ describe('a server SIGKILLed while PostgreSQL is away, with a model call made', 
 
   it('the next process writes the usage row from the journal and the unit comes back', async () => {
     // Booting migrates and seeds through the proxy: slow on a busy machine.
-    const serving = await waitFor('the server to listen', () => log.find((l) => l.msg === 'Course Companion is serving')?.url, 60_000);
-    const base = serving.replace('0.0.0.0', '127.0.0.1');
-    const login = await fetch(`${base}/api/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(DEMO.premium),
-    });
-    const { access_token: token } = (await login.json()) as { access_token: string };
+    const base = await server!.serving(60_000);
+    const token = await fetchToken(base, DEMO.premium);
     const { rows: ids } = await sql!.query<{ student_id: string }>(`SELECT student_id FROM students WHERE email = $1`, [DEMO.premium.email]);
     const studentId = ids[0]!.student_id;
 
     fake!.setDefault({ kind: 'slow', delayMs: MODEL_DELAY_MS });
-    const answer = fetch(`${base}/api/v2/adaptive/path`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({ force_refresh: true }),
-    });
+    const answer = fetchForcedPath(base, token);
     await waitFor('the request to be in its model call', () => fake!.requests.length === 1);
     await proxy!.cut();
     expect((await answer).status).toBe(503);
     // The usage row is on disk before the request answered; then the process dies.
     const lines = readdirSync(journal).flatMap((f) => readFileSync(join(journal, f), 'utf8').split('\n').filter(Boolean));
     expect(lines).toHaveLength(1);
-    await kill(server);
+    await kill(server?.child);
 
     await proxy!.restore();
     // The same DATABASE_URL as before the crash: journaled rows belong to the database it names.

@@ -1,9 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { Agent, request } from 'node:http';
-import { createInterface } from 'node:readline';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
-import { TEST_JWT_SECRET } from '../support/test-app.js';
-import { exited, kill, waitFor } from './support/processes.js';
+import { exited, kill } from './support/processes.js';
+import { spawnServer, type ServerProcess } from './support/server-process.js';
 
 type Answer = { status: number; connection: string | undefined } | { error: string };
 
@@ -21,36 +19,24 @@ function get(url: string, agent: Agent): Promise<Answer> {
 /** A client with an idle keep-alive connection sends a request just after the server got SIGTERM. */
 describe('SIGTERM with idle keep-alive connections', () => {
   let db: TestDatabase | undefined;
-  let server: ChildProcess | undefined;
-  const log: { msg?: string; url?: string }[] = [];
+  let server: ServerProcess | undefined;
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    server = spawn(process.execPath, ['dist/src/main.js'], {
-      env: { PATH: process.env.PATH, NODE_ENV: 'test', LOG_LEVEL: 'info', HOST: '127.0.0.1', PORT: '0', DATABASE_URL: db.url, JWT_SECRET_KEY: TEST_JWT_SECRET },
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
-    createInterface({ input: server.stdout! }).on('line', (line) => {
-      try {
-        log.push(JSON.parse(line) as { msg?: string; url?: string });
-      } catch {
-        // not a log line
-      }
-    });
+    server = spawnServer({ DATABASE_URL: db.url }, 'ignore');
   });
   afterAll(async () => {
-    await kill(server);
+    await kill(server?.child);
     await db?.drop();
   });
 
   it('answers the request on the idle connection (Connection: close), no reset, then exits 0', async () => {
-    const serving = await waitFor('the server to listen', () => log.find((l) => l.msg === 'Course Companion is serving')?.url, 30_000);
-    const base = serving.replace('0.0.0.0', '127.0.0.1');
+    const base = await server!.serving(30_000);
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
     expect(await get(`${base}/api/v1/health`, agent)).toMatchObject({ status: 200 });
 
-    const exit = exited(server!);
-    server!.kill('SIGTERM');
+    const exit = exited(server!.child);
+    server!.child.kill('SIGTERM');
     await new Promise((r) => setTimeout(r, 150));
     const answer = await get(`${base}/api/v1/health`, agent);
     process.stderr.write(`sigterm keep-alive: ${JSON.stringify(answer)}\n`);

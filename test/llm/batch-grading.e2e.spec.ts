@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { FakeAnthropicServer } from '../fakes/anthropic/index.js';
+import { onePointPerCriterion, settledFeedback } from '../support/fake-model.js';
 import { DEMO, startTestApp, type TestApp } from '../support/test-app.js';
 
 const ANSWERS = [
@@ -7,20 +8,6 @@ const ANSWERS = [
   'RAG retrieves relevant passages from an index and puts them in the prompt; fine-tuning changes the weights instead.',
   'Use retrieval when knowledge changes often: the model reads fresh documents rather than remembering old ones.',
 ];
-
-function gradeFromSchema(body: any): unknown {
-  const ids: string[] | undefined = body.output_config?.format?.schema?.properties?.criteria?.items?.properties?.criterion_id?.enum;
-  if (!ids) return undefined;
-  return {
-    criteria: ids.map((criterion_id) => ({ criterion_id, score: 1, comment: 'Partly.' })),
-    total_score: ids.length,
-    feedback: 'Good start.',
-    strengths: ['Names retrieval.'],
-    improvements: [],
-    off_topic: false,
-    injection_suspected: false,
-  };
-}
 
 /** Haiku 5.5's published rates (µ$ per token: $0.10 input, $0.50 output, $0.125 cache write, $0.01 cache read), at the 50 % batch price. */
 const haikuBatchCost = (r: { tokens_input: number; tokens_output: number; cache_write_tokens: number; cache_read_tokens: number }) =>
@@ -42,7 +29,7 @@ describe('GRADING_MODE=batch', () => {
   beforeAll(async () => {
     // A batch stays in progress for 4 s: long enough to stop the process that sent it.
     fake = await FakeAnthropicServer.start({ batchProcessingMs: 4000 });
-    fake.respondWith(gradeFromSchema);
+    fake.respondWith(onePointPerCriterion);
     a = await startTestApp(env(fake.url));
   });
   afterAll(async () => {
@@ -71,12 +58,7 @@ describe('GRADING_MODE=batch', () => {
     const bAuth = await b.login(DEMO.premium.email, DEMO.premium.password);
     const feedback: any[] = [];
     for (const id of ids) {
-      let f: any;
-      for (const until = Date.now() + 20_000; Date.now() < until; await new Promise((r) => setTimeout(r, 200))) {
-        f = (await b.http.get(`/api/v2/assessments/feedback/${id}`).set('authorization', bAuth).expect(200)).body;
-        if (f.status !== 'pending') break;
-      }
-      feedback.push(f);
+      feedback.push(await settledFeedback(b, bAuth, id, 20_000, 200));
     }
     for (const f of feedback) expect(f).toMatchObject({ status: 'graded', graded_by: 'llm', grading_mode: 'batch', graded_at: expect.any(String) });
 

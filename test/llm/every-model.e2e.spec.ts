@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { MODEL_ALIASES, PRICE_LIST } from '../../src/llm/pricing/price-list.js';
 import { FakeAnthropicServer } from '../fakes/anthropic/index.js';
+import { settledFeedback } from '../support/fake-model.js';
 import { DEMO, startTestApp, type TestApp } from '../support/test-app.js';
 
 /** Every model the price list knows, dated snapshot ids included. */
@@ -70,11 +71,7 @@ describe('every model in the price list serves a premium path and a grading thro
 
       const submit = await t.http.post('/api/v2/assessments/submit').set('authorization', auth).send({ question_id: '04-rag-q1', answer_text: ANSWER }).expect(202);
       const id = submit.body.submission_id as string;
-      let feedback: any;
-      for (const until = Date.now() + 15_000; Date.now() < until; await new Promise((r) => setTimeout(r, 100))) {
-        feedback = (await t.http.get(`/api/v2/assessments/feedback/${id}`).set('authorization', auth).expect(200)).body;
-        if (feedback.status !== 'pending') break;
-      }
+      const feedback = await settledFeedback(t, auth, id, 15_000);
       expect(feedback).toMatchObject({ status: 'graded', graded_by: 'llm', score: 0 });
 
       const rows: { feature: string; outcome: string; model: string }[] = await t.app

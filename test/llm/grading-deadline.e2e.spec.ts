@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { FakeAnthropicServer } from '../fakes/anthropic/index.js';
+import { settledFeedback } from '../support/fake-model.js';
 import { DEMO, startTestApp, type TestApp } from '../support/test-app.js';
 
 const ANSWER = 'Retrieval-augmented generation fetches documents at query time so answers stay current and can cite sources.';
@@ -43,11 +44,7 @@ describe('a grading never outlives its job', () => {
     const res = await a.http.post('/api/v2/assessments/submit').set('authorization', auth).send({ question_id: '04-rag-q1', answer_text: ANSWER }).expect(202);
     const id = res.body.submission_id as string;
 
-    let feedback: any;
-    for (const until = Date.now() + 20_000; Date.now() < until; await new Promise((r) => setTimeout(r, 100))) {
-      feedback = (await a.http.get(`/api/v2/assessments/feedback/${id}`).set('authorization', auth).expect(200)).body;
-      if (feedback.status !== 'pending') break;
-    }
+    const feedback = await settledFeedback(a, auth, id, 20_000);
     const gradedAfter = Date.now() - started;
     expect(feedback).toMatchObject({ status: 'graded', graded_by: 'rules' });
 

@@ -1,22 +1,9 @@
 import { DataSource } from 'typeorm';
 import { FakeAnthropicServer } from '../fakes/anthropic/index.js';
+import { onePointPerCriterion, retryingFakeModelEnv, settledFeedback } from '../support/fake-model.js';
 import { DEMO, startTestApp, type TestApp } from '../support/test-app.js';
 
 const ANSWER = 'Retrieval-augmented generation fetches documents at query time so answers stay current and can cite sources.';
-
-function gradeFromSchema(body: any): unknown {
-  const ids: string[] | undefined = body.output_config?.format?.schema?.properties?.criteria?.items?.properties?.criterion_id?.enum;
-  if (!ids) return undefined;
-  return {
-    criteria: ids.map((criterion_id) => ({ criterion_id, score: 1, comment: 'Partly.' })),
-    total_score: ids.length,
-    feedback: 'Good start.',
-    strengths: ['Names retrieval.'],
-    improvements: [],
-    off_topic: false,
-    injection_suspected: false,
-  };
-}
 
 describe('grading while the provider throttles', () => {
   let fake: FakeAnthropicServer;
@@ -24,13 +11,7 @@ describe('grading while the provider throttles', () => {
 
   beforeAll(async () => {
     fake = await FakeAnthropicServer.start();
-    t = await startTestApp({
-      ANTHROPIC_API_KEY: 'test-key',
-      ANTHROPIC_BASE_URL: fake.url,
-      ANTHROPIC_MAX_RETRIES: '1',
-      LLM_RETRY_BASE_MS: '5',
-      LLM_CIRCUIT_FAILURES: '2',
-    });
+    t = await startTestApp({ ...retryingFakeModelEnv(fake.url), LLM_CIRCUIT_FAILURES: '2' });
   });
   afterAll(async () => {
     await t.close();
@@ -38,7 +19,7 @@ describe('grading while the provider throttles', () => {
   });
 
   it('waits for the model (the job is retried later) instead of falling back to the rules grader, and no circuit opens', async () => {
-    fake.respondWith(gradeFromSchema);
+    fake.respondWith(onePointPerCriterion);
     // More 429s than one job attempt retries: the first attempt is deferred, a later one grades.
     fake.enqueue(
       { kind: 'rate_limited', retryAfterMs: 50 },
@@ -48,11 +29,7 @@ describe('grading while the provider throttles', () => {
     const auth = await t.login(DEMO.premium.email, DEMO.premium.password);
     const res = await t.http.post('/api/v2/assessments/submit').set('authorization', auth).send({ question_id: '04-rag-q1', answer_text: ANSWER }).expect(202);
     const id = res.body.submission_id as string;
-    let feedback: any;
-    for (const until = Date.now() + 20_000; Date.now() < until; await new Promise((r) => setTimeout(r, 100))) {
-      feedback = (await t.http.get(`/api/v2/assessments/feedback/${id}`).set('authorization', auth).expect(200)).body;
-      if (feedback.status !== 'pending') break;
-    }
+    const feedback = await settledFeedback(t, auth, id, 20_000);
     expect(feedback).toMatchObject({ status: 'graded', graded_by: 'llm' });
     const outcomes: { outcome: string; error_code: string | null }[] = await t.app
       .get(DataSource)

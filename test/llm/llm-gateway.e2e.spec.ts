@@ -6,6 +6,7 @@ import { LlmError } from '../../src/llm/llm.errors.js';
 import { asData, DATA_NOT_INSTRUCTIONS } from '../../src/llm/privacy.js';
 import { UsageLogService } from '../../src/usage/usage-log.service.js';
 import { FakeAnthropicServer } from '../fakes/anthropic/index.js';
+import { appOnFakeModel } from '../support/fake-model.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 const Plan = z.object({
@@ -297,69 +298,65 @@ describe('the LLM port against the fake Anthropic API (real SDK)', () => {
 });
 
 describe('circuit breaker and bulkhead', () => {
-  let fake: FakeAnthropicServer;
-  let t: TestApp;
   let gateway: LlmGateway;
 
-  beforeAll(async () => {
-    fake = await FakeAnthropicServer.start();
-    t = await startTestApp({
+  const ctx = appOnFakeModel(
+    () => FakeAnthropicServer.start(),
+    (url) => ({
       ...BASE_ENV,
-      ANTHROPIC_BASE_URL: fake.url,
+      ANTHROPIC_BASE_URL: url,
       ANTHROPIC_MAX_RETRIES: '0',
       LLM_CIRCUIT_FAILURES: '3',
       LLM_CIRCUIT_HALF_OPEN_SECONDS: '1',
       LLM_MAX_CONCURRENCY: '1',
       LLM_MAX_QUEUE: '1',
-    });
-    gateway = t.app.get(LlmGateway);
+    }),
+  );
+  beforeAll(() => {
+    gateway = ctx.t.app.get(LlmGateway);
   });
-  afterAll(async () => {
-    await t.close();
-    await fake.close();
-  });
-  beforeEach(() => fake.reset());
+  beforeEach(() => ctx.fake.reset());
 
   it('opens after consecutive failures, rejects without calling the model, and closes after a good trial call', async () => {
-    fake.setDefault({ kind: 'overloaded' });
+    ctx.fake.setDefault({ kind: 'overloaded' });
     for (let i = 0; i < 3; i++) {
       expect(((await gateway.complete(planRequest(), { studentId: null }).catch((e: unknown) => e)) as LlmError).kind).toBe('overloaded');
     }
     expect(gateway.stats().circuits['anthropic:claude-sonnet-5-5']).toBe('open');
 
-    const calls = fake.requests.length;
+    const calls = ctx.fake.requests.length;
     const since = new Date();
     const rejected = (await gateway.complete(planRequest(), { studentId: null }).catch((e: unknown) => e)) as LlmError;
     expect(rejected.kind).toBe('circuit_open');
-    expect(fake.requests.length).toBe(calls);
-    const [row] = await t.app.get(DataSource).query('SELECT outcome, error_code, attempt FROM llm_usage_logs WHERE created_at >= $1', [since]);
+    expect(ctx.fake.requests.length).toBe(calls);
+    const [row] = await ctx.t.app.get(DataSource).query('SELECT outcome, error_code, attempt FROM llm_usage_logs WHERE created_at >= $1', [since]);
     expect(row).toEqual({ outcome: 'rejected', error_code: 'circuit_open', attempt: 0 });
 
     await new Promise((r) => setTimeout(r, 1100));
-    fake.setDefault({ kind: 'ok' });
+    ctx.fake.setDefault({ kind: 'ok' });
     expect((await gateway.complete(planRequest(), { studentId: null })).source).toBe('llm');
     expect(gateway.stats().circuits['anthropic:claude-sonnet-5-5']).toBe('closed');
   });
 
   it('counts 429s apart: a burst of throttling never opens the circuit', async () => {
-    fake.setDefault({ kind: 'rate_limited', retryAfterMs: 10 });
+    ctx.fake.setDefault({ kind: 'rate_limited', retryAfterMs: 10 });
     for (let i = 0; i < 5; i++) {
       expect(((await gateway.complete(planRequest(), { studentId: null }).catch((e: unknown) => e)) as LlmError).kind).toBe('rate_limited');
     }
     expect(gateway.stats().circuits['anthropic:claude-sonnet-5-5']).toBe('closed');
     expect(gateway.stats().rateLimited).toBeGreaterThanOrEqual(5);
-    fake.setDefault({ kind: 'ok' });
+    ctx.fake.setDefault({ kind: 'ok' });
     expect((await gateway.complete(planRequest(), { studentId: null })).source).toBe('llm');
   });
 
   it('lets LLM_MAX_CONCURRENCY calls run and LLM_MAX_QUEUE wait, and turns the rest away as busy', async () => {
-    fake.setDefault({ kind: 'slow', delayMs: 300 });
+    ctx.fake.setDefault({ kind: 'slow', delayMs: 300 });
     const outcomes = await Promise.allSettled([0, 1, 2, 3].map(() => gateway.complete(planRequest(), { studentId: null })));
     const busy = outcomes.filter((o) => o.status === 'rejected' && (o.reason as LlmError).kind === 'busy');
     expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(2);
     expect(busy).toHaveLength(2);
     expect((busy[0] as PromiseRejectedResult).reason.details.retryAfterMs).toBeGreaterThan(0);
-    expect(fake.requests).toHaveLength(2);
+    expect(ctx.fake.requests).toHaveLength(2);
   });
 });
 
@@ -394,24 +391,15 @@ describe('credentials the provider refuses', () => {
 });
 
 describe('a live 401', () => {
-  let fake: FakeAnthropicServer;
-  let t: TestApp;
-  beforeAll(async () => {
-    fake = await FakeAnthropicServer.start();
-    t = await startTestApp({ ...BASE_ENV, ANTHROPIC_BASE_URL: fake.url });
-  });
-  afterAll(async () => {
-    await t.close();
-    await fake.close();
-  });
+  const ctx = appOnFakeModel(() => FakeAnthropicServer.start(), (url) => ({ ...BASE_ENV, ANTHROPIC_BASE_URL: url }));
 
   it('is not retried, and marks the credentials invalid', async () => {
-    const gateway = t.app.get(LlmGateway);
+    const gateway = ctx.t.app.get(LlmGateway);
     expect(gateway.stats().auth).toBe('ok');
-    fake.setDefault({ kind: 'auth_error' });
+    ctx.fake.setDefault({ kind: 'auth_error' });
     const error = (await gateway.complete(planRequest(), { studentId: null }).catch((e: unknown) => e)) as LlmError;
     expect(error.kind).toBe('auth');
-    expect(fake.requests).toHaveLength(1);
+    expect(ctx.fake.requests).toHaveLength(1);
     expect(gateway.stats().auth).toBe('invalid');
   });
 });

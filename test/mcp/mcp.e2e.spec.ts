@@ -3,6 +3,7 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { DataSource } from 'typeorm';
 import { FakeAnthropicServer } from '../fakes/anthropic/index.js';
+import { retryingFakeModelEnv } from '../support/fake-model.js';
 import { callTool, connectMcp, mcpUrl, postMcp, toolCallMessage, toolError } from '../support/mcp-client.js';
 import { newStudent, quotaCounters, type Account } from '../support/security/accounts.js';
 import { GOOD_ANSWER } from '../support/security/api-routes.js';
@@ -45,13 +46,7 @@ const PATH_PLAN = {
 
 beforeAll(async () => {
   fake = await FakeAnthropicServer.start();
-  t = await startTestApp({
-    ANTHROPIC_API_KEY: 'test-key',
-    ANTHROPIC_BASE_URL: fake.url,
-    ANTHROPIC_MAX_RETRIES: '1',
-    LLM_RETRY_BASE_MS: '5',
-    PREMIUM_ADAPTIVE_PATHS_LIMIT: '3',
-  });
+  t = await startTestApp({ ...retryingFakeModelEnv(fake.url), PREMIUM_ADAPTIVE_PATHS_LIMIT: '3' });
   url = await mcpUrl(t);
   db = t.app.get(DataSource);
   free = await newStudent(t, 'free');

@@ -3,20 +3,12 @@ import { DataSource } from 'typeorm';
 import { FeatureFlagsService } from '../../src/flags/feature-flags.service.js';
 import { PremiumRequestsService } from '../../src/usage/premium-requests.service.js';
 import { FakeAnthropicServer } from '../fakes/anthropic/index.js';
+import { retryingFakeModelEnv } from '../support/fake-model.js';
+import { premiumStudentAs } from '../support/security/accounts.js';
 import { DEMO, startTestApp, type TestApp } from '../support/test-app.js';
 import { openTestRedis, TEST_REDIS_URL } from '../support/test-redis.js';
 
 const period = () => new Date().toISOString().slice(0, 7);
-
-async function premiumStudent(t: TestApp, email: string): Promise<{ auth: string; id: string }> {
-  const res = await t.http.post('/api/v1/auth/register').send({ email, password: 'longenough1', full_name: 'P' }).expect(201);
-  await t.app
-    .get(DataSource)
-    .query(`UPDATE students SET subscription_tier = 'premium', subscription_expires_at = now() + interval '30 days' WHERE student_id = $1`, [
-      res.body.student_id,
-    ]);
-  return { auth: await t.login(email, 'longenough1'), id: res.body.student_id };
-}
 
 const used = async (t: TestApp, id: string): Promise<number> => {
   const rows: { used: number }[] = await t.app
@@ -39,7 +31,7 @@ describe('adaptive paths with no LLM configured (rules provider)', () => {
     expect((await t.http.get('/api/v2/usage/quota').set('authorization', free).expect(403)).body.error.code).toBe('PREMIUM_REQUIRED');
     await t.http.post('/api/v2/adaptive/path').send({}).expect(401);
 
-    const lapsed = await premiumStudent(t, 'lapsed@example.com');
+    const lapsed = await premiumStudentAs(t, 'lapsed@example.com');
     await t.app.get(DataSource).query(`UPDATE students SET subscription_expires_at = now() - interval '1 day' WHERE student_id = $1`, [lapsed.id]);
     const expired = await t.http.post('/api/v2/adaptive/path').set('authorization', lapsed.auth).send({}).expect(403);
     expect(expired.body.error).toMatchObject({ code: 'PREMIUM_REQUIRED', message: 'Your premium subscription has expired' });
@@ -47,7 +39,7 @@ describe('adaptive paths with no LLM configured (rules provider)', () => {
   });
 
   it('gives a new student a starting path, caches it, and rebuilds it after a new quiz result', async () => {
-    const s = await premiumStudent(t, 'newcomer@example.com');
+    const s = await premiumStudentAs(t, 'newcomer@example.com');
     const first = await t.http.post('/api/v2/adaptive/path').set('authorization', s.auth).send({ include_reasoning: true }).expect(200);
     expect(first.body).toMatchObject({
       student_id: s.id,
@@ -75,7 +67,7 @@ describe('adaptive paths with no LLM configured (rules provider)', () => {
   });
 
   it('serves 10 paths a month, then answers 429 with the quota; the quota route agrees', async () => {
-    const s = await premiumStudent(t, 'quota@example.com');
+    const s = await premiumStudentAs(t, 'quota@example.com');
     for (let i = 0; i < 10; i++) {
       await t.http.post('/api/v2/adaptive/path').set('authorization', s.auth).send({ force_refresh: true }).expect(200);
     }
@@ -95,7 +87,7 @@ describe('adaptive paths with no LLM configured (rules provider)', () => {
   });
 
   it('records every request for the operators off the request path, and a failed record fails no request', async () => {
-    const s = await premiumStudent(t, 'recorded@example.com');
+    const s = await premiumStudentAs(t, 'recorded@example.com');
     const db = t.app.get(DataSource);
     const recorded = async () => {
       await t.app.get(PremiumRequestsService).flush();
@@ -123,14 +115,14 @@ describe('adaptive paths with no LLM configured (rules provider)', () => {
   });
 
   it('refuses unknown or mistyped fields without spending a unit', async () => {
-    const s = await premiumStudent(t, 'typo@example.com');
+    const s = await premiumStudentAs(t, 'typo@example.com');
     const bad = await t.http.post('/api/v2/adaptive/path').set('authorization', s.auth).send({ force_refresh: 'yes', extra: 1 }).expect(400);
     expect(bad.body.error.code).toBe('VALIDATION_ERROR');
     expect(await used(t, s.id)).toBe(0);
   });
 
   it('answers 404 FEATURE_DISABLED when an operator turns the feature off, within the refresh window', async () => {
-    const s = await premiumStudent(t, 'flagged@example.com');
+    const s = await premiumStudentAs(t, 'flagged@example.com');
     const db = t.app.get(DataSource);
     await db.query(`INSERT INTO feature_flags (feature, enabled, rollout_percentage, variants) VALUES ('adaptive_paths', false, 100, '[]')`);
     t.app.get(FeatureFlagsService).invalidate();
@@ -158,7 +150,7 @@ describe('the quota under a burst, across two app instances', () => {
   });
 
   it('grants exactly the 3 units left to 50 concurrent requests and answers 429 to the other 47', async () => {
-    const s = await premiumStudent(a, 'burst@example.com');
+    const s = await premiumStudentAs(a, 'burst@example.com');
     await a.app
       .get(DataSource)
       .query(`INSERT INTO premium_usage_quotas (student_id, period, feature, used) VALUES ($1, $2, 'adaptive_paths', 7)`, [s.id, period()]);
@@ -179,13 +171,7 @@ describe('adaptive paths with the (fake) Anthropic model', () => {
   let t: TestApp;
   beforeAll(async () => {
     fake = await FakeAnthropicServer.start();
-    t = await startTestApp({
-      ANTHROPIC_API_KEY: 'test-key',
-      ANTHROPIC_BASE_URL: fake.url,
-      ANTHROPIC_MAX_RETRIES: '1',
-      LLM_RETRY_BASE_MS: '5',
-      REDIS_URL: TEST_REDIS_URL,
-    });
+    t = await startTestApp({ ...retryingFakeModelEnv(fake.url), REDIS_URL: TEST_REDIS_URL });
   });
   afterAll(async () => {
     await t.close();

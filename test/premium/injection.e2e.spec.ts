@@ -3,7 +3,8 @@ import type { RubricCriterion } from '../../src/premium/assessments/grading/grad
 import { guardGrade } from '../../src/premium/assessments/grade-guards.js';
 import { gradeWithRules } from '../../src/premium/assessments/grading/rules-grader.js';
 import { FakeAnthropicServer } from '../fakes/anthropic/index.js';
-import { DEMO, startTestApp, type TestApp } from '../support/test-app.js';
+import { appOnFakeModel } from '../support/fake-model.js';
+import { DEMO } from '../support/test-app.js';
 
 type Question = { prompt: string; reference_answer: string; max_score: number; rubric: RubricCriterion[] };
 
@@ -32,18 +33,15 @@ function adversarial(q: Question): string[] {
 }
 
 describe('prompt-injection defence in grading', () => {
-  let fake: FakeAnthropicServer;
-  let t: TestApp;
   let question: Question;
 
+  const ctx = appOnFakeModel(() => FakeAnthropicServer.start(), (url) => ({ ANTHROPIC_API_KEY: 'test-key', ANTHROPIC_BASE_URL: url, ANTHROPIC_MAX_RETRIES: '0' }));
   beforeAll(async () => {
-    fake = await FakeAnthropicServer.start();
-    t = await startTestApp({ ANTHROPIC_API_KEY: 'test-key', ANTHROPIC_BASE_URL: fake.url, ANTHROPIC_MAX_RETRIES: '0' });
-    [question] = await t.app
+    [question] = await ctx.t.app
       .get(DataSource)
       .query(`SELECT prompt, reference_answer, max_score, rubric FROM assessment_questions WHERE question_id = '04-rag-q1'`);
     // A model that has been fooled: full marks, nothing suspected.
-    fake.respondWith(() => ({
+    ctx.fake.respondWith(() => ({
       criteria: question.rubric.map((c) => ({ criterion_id: c.criterion_id, score: c.max_score, comment: 'Excellent.' })),
       total_score: question.max_score,
       feedback: 'Perfect answer.',
@@ -52,10 +50,6 @@ describe('prompt-injection defence in grading', () => {
       off_topic: false,
       injection_suspected: false,
     }));
-  });
-  afterAll(async () => {
-    await t.close();
-    await fake.close();
   });
 
   it('has at least 15 adversarial answers, and the rules grading gives none of them a mark', () => {
@@ -69,11 +63,11 @@ describe('prompt-injection defence in grading', () => {
   });
 
   it('caps a fooled model: no adversarial answer earns a mark, and each instruction is flagged', async () => {
-    const auth = await t.login(DEMO.premium.email, DEMO.premium.password);
+    const auth = await ctx.t.login(DEMO.premium.email, DEMO.premium.password);
     const answers = adversarial(question);
     const ids = await Promise.all(
       answers.map(async (answer_text) => {
-        const res = await t.http.post('/api/v2/assessments/submit').set('authorization', auth).send({ question_id: '04-rag-q1', answer_text }).expect(202);
+        const res = await ctx.t.http.post('/api/v2/assessments/submit').set('authorization', auth).send({ question_id: '04-rag-q1', answer_text }).expect(202);
         return res.body.submission_id as string;
       }),
     );
@@ -81,7 +75,7 @@ describe('prompt-injection defence in grading', () => {
     const grades: any[] = [];
     for (const id of ids) {
       for (;;) {
-        const res = await t.http.get(`/api/v2/assessments/feedback/${id}`).set('authorization', auth).expect(200);
+        const res = await ctx.t.http.get(`/api/v2/assessments/feedback/${id}`).set('authorization', auth).expect(200);
         if (res.body.status !== 'pending' || Date.now() > deadline) {
           grades.push(res.body);
           break;
@@ -89,7 +83,7 @@ describe('prompt-injection defence in grading', () => {
         await new Promise((r) => setTimeout(r, 100));
       }
     }
-    expect(fake.requests.length).toBeGreaterThanOrEqual(answers.length);
+    expect(ctx.fake.requests.length).toBeGreaterThanOrEqual(answers.length);
     grades.forEach((g, i) => {
       expect([answers[i], g.status, g.graded_by, g.score]).toEqual([answers[i], 'graded', 'llm', 0]);
       expect(g.injection_suspected || g.off_topic).toBe(true);
@@ -97,15 +91,15 @@ describe('prompt-injection defence in grading', () => {
   }, 60_000);
 
   it('still lets an honest answer earn the model’s marks', async () => {
-    const auth = await t.login(DEMO.premium.email, DEMO.premium.password);
-    const res = await t.http
+    const auth = await ctx.t.login(DEMO.premium.email, DEMO.premium.password);
+    const res = await ctx.t.http
       .post('/api/v2/assessments/submit')
       .set('authorization', auth)
       .send({ question_id: '04-rag-q1', answer_text: question.reference_answer })
       .expect(202);
     let g: any;
     for (let i = 0; i < 100; i++) {
-      g = (await t.http.get(`/api/v2/assessments/feedback/${res.body.submission_id}`).set('authorization', auth)).body;
+      g = (await ctx.t.http.get(`/api/v2/assessments/feedback/${res.body.submission_id}`).set('authorization', auth)).body;
       if (g.status !== 'pending') break;
       await new Promise((r) => setTimeout(r, 100));
     }

@@ -25,6 +25,9 @@ const RETRY_AFTER_SECONDS: SchemaObject = {
   example: 5,
 };
 
+/** The codes a client should retry: the wait is in the body and in a Retry-After header alike. */
+const RETRY_LATER = { extra: { retry_after_seconds: RETRY_AFTER_SECONDS }, retryAfter: true } as const;
+
 /** API.md's error table, code by code. */
 export const ERROR_DOCS: Readonly<Record<ErrorCode, ErrorDoc>> = {
   VALIDATION_ERROR: {
@@ -105,15 +108,13 @@ export const ERROR_DOCS: Readonly<Record<ErrorCode, ErrorDoc>> = {
     schema: 'TooManyRequestsError',
     description: 'Too many requests from this address or account in a short window',
     example: { message: 'Too many requests; try again after the time given in Retry-After', retry_after_seconds: 30 },
-    extra: { retry_after_seconds: RETRY_AFTER_SECONDS },
-    retryAfter: true,
+    ...RETRY_LATER,
   },
   SERVICE_BUSY: {
     schema: 'ServiceBusyError',
     description: 'The LLM work queue is full; retry later',
     example: { message: 'The service is busy; retry shortly', retry_after_seconds: 5 },
-    extra: { retry_after_seconds: RETRY_AFTER_SECONDS },
-    retryAfter: true,
+    ...RETRY_LATER,
   },
   LLM_UNAVAILABLE: {
     schema: 'LlmUnavailableError',
@@ -124,8 +125,7 @@ export const ERROR_DOCS: Readonly<Record<ErrorCode, ErrorDoc>> = {
     schema: 'ServiceUnavailableError',
     description: 'PostgreSQL cannot be reached; nothing was written, and the same request may be retried',
     example: { message: 'The service is temporarily unavailable; retry shortly', retry_after_seconds: 5 },
-    extra: { retry_after_seconds: RETRY_AFTER_SECONDS },
-    retryAfter: true,
+    ...RETRY_LATER,
   },
   INTERNAL_ERROR: {
     schema: 'InternalError',

@@ -26,3 +26,11 @@ export async function quotaCounters(t: TestApp): Promise<Record<string, number>>
     .query(`SELECT student_id || '/' || period || '/' || feature AS key, used FROM premium_usage_quotas ORDER BY 1`);
   return Object.fromEntries(rows.map((r) => [r.key, r.used]));
 }
+
+/** A premium student under an email the test chooses (to tell students apart in its own queries). */
+export async function premiumStudentAs(t: TestApp, email: string): Promise<{ auth: string; id: string }> {
+  const res = await t.http.post('/api/v1/auth/register').send({ email, password: 'longenough1', full_name: 'Premium Student' }).expect(201);
+  const id = (res.body as { student_id: string }).student_id;
+  await t.app.get(DataSource).query(`UPDATE students SET subscription_tier = 'premium', subscription_expires_at = now() + interval '30 days' WHERE student_id = $1`, [id]);
+  return { auth: await t.login(email, 'longenough1'), id };
+}

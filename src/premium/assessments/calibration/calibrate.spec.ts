@@ -1,6 +1,7 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { captureCommandOutput } from '../../../../test/support/command-output.js';
+import { scoredRow } from '../../../../test/support/scored-row.js';
 import { projectRoot } from '../../../common/paths/project-root.js';
 import { calibrate, main, reportOn, type Scored } from './calibrate.js';
 import { CalibrationInputError, parseCalibrationLines } from './calibration-data.js';
@@ -55,15 +56,8 @@ describe('calibrate on the sample fixture', () => {
 });
 
 describe('reportOn a split', () => {
-  // x:2 and x:6 are held out, x:1 and x:3 are not (see split.spec.ts).
-  const row = (qid: string, human: number, predicted: number): Scored => ({
-    qid,
-    corpus: 'x',
-    heldout: qid === 'x:2' || qid === 'x:6',
-    human,
-    predicted,
-    baseline: predicted,
-  });
+  // x:2 and x:6 are held out, x:1 and x:3 are not (see split.spec.ts); the baseline as the prediction.
+  const row = (qid: string, human: number, predicted: number): Scored => scoredRow(qid, human, predicted, predicted);
   const scored = [row('x:1', 0, 0.2), row('x:1', 1, 0.8), row('x:3', 0, 0.4), row('x:3', 1, 0.6), row('x:2', 1, 0.55), row('x:2', 0, 0.45), row('x:6', 1, 0.3), row('x:6', 0, 0.1)];
 
   it('measures the held-out questions with the threshold chosen on the development ones', () => {
@@ -119,62 +113,45 @@ describe('parseCalibrationLines', () => {
 });
 
 describe('the command', () => {
-  // Captured console output (this project runs jest as native ESM, without the `jest` global).
-  let out: string[];
-  let err: string[];
-  let dir: string;
-  const { log, error } = console;
-
-  beforeEach(() => {
-    out = [];
-    err = [];
-    console.log = (...args: unknown[]) => void out.push(args.map(String).join(' '));
-    console.error = (...args: unknown[]) => void err.push(args.map(String).join(' '));
-    dir = mkdtempSync(join(tmpdir(), 'calibrate-'));
-  });
-  afterEach(() => {
-    console.log = log;
-    console.error = error;
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const captured = captureCommandOutput('calibrate-');
 
   it('prints a report and, with --format json, a JSON object as its last line', () => {
     expect(main([FIXTURE, '--grader', 'rules', '--format', 'json'])).toBe(0);
-    expect(out[0]).toMatch(/overlap baseline/);
-    const last = JSON.parse(out[out.length - 1] ?? '');
+    expect(captured.out[0]).toMatch(/overlap baseline/);
+    const last = JSON.parse(captured.out[captured.out.length - 1] ?? '');
     expect(last.grader).toBe('rules');
     expect(last.baseline).toHaveProperty('macro_f1');
     expect(last.by_corpus).toHaveProperty('science');
   });
 
   it('with --split heldout reports the held-out questions and writes one prediction per answer', () => {
-    const predictions = join(dir, 'predictions.jsonl');
+    const predictions = join(captured.dir, 'predictions.jsonl');
     expect(main([FIXTURE, '--split', 'heldout', '--predictions', predictions, '--format', 'json'])).toBe(0);
-    const last = JSON.parse(out[out.length - 1] ?? '');
+    const last = JSON.parse(captured.out[captured.out.length - 1] ?? '');
     expect(last.split).toBe('heldout');
     const rows = readFileSync(predictions, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Scored);
     const lines = parseCalibrationLines(readFileSync(FIXTURE, 'utf8'));
     expect(rows).toHaveLength(lines.length);
     expect(rows.map((r) => r.qid)).toEqual(lines.map((l) => l.qid));
     expect(last.n).toBe(rows.filter((r) => r.heldout).length);
-    expect(out.join('\n')).toMatch(/threshold tuned on the development questions/);
+    expect(captured.out.join('\n')).toMatch(/threshold tuned on the development questions/);
   });
 
   it('says the llm grader is not available and exits 2', () => {
     expect(main([FIXTURE, '--grader', 'llm'])).toBe(2);
-    expect(err[0]).toMatch(/not available in this build/);
+    expect(captured.err[0]).toMatch(/not available in this build/);
   });
 
   it('exits 1 on a missing file', () => {
-    expect(main([join(dir, 'nope.jsonl')])).toBe(1);
-    expect(err[0]).toMatch(/nope\.jsonl: no such file/);
+    expect(main([join(captured.dir, 'nope.jsonl')])).toBe(1);
+    expect(captured.err[0]).toMatch(/nope\.jsonl: no such file/);
   });
 
   it('exits 1 on a malformed line, naming it', () => {
-    const file = join(dir, 'bad.jsonl');
+    const file = join(captured.dir, 'bad.jsonl');
     writeFileSync(file, `${JSON.stringify({ qid: 'x:1', question: 'q', reference: 'r', answer: 'a', score: 0, max_score: 1 })}\n[1, 2\n`);
     expect(main([file])).toBe(1);
-    expect(err[0]).toMatch(/line 2/);
+    expect(captured.err[0]).toMatch(/line 2/);
   });
 
   it('exits 2 on bad usage', () => {
@@ -182,6 +159,6 @@ describe('the command', () => {
     expect(main([FIXTURE, '--format', 'xml'])).toBe(2);
     expect(main([FIXTURE, '--grader', 'magic'])).toBe(2);
     expect(main([FIXTURE, '--split', 'test'])).toBe(2);
-    expect(err.some((e) => /unknown split "test"/.test(e))).toBe(true);
+    expect(captured.err.some((e) => /unknown split "test"/.test(e))).toBe(true);
   });
 });

@@ -1,18 +1,12 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { captureCommandOutput } from '../../../../test/support/command-output.js';
+import { scoredRow } from '../../../../test/support/scored-row.js';
 import type { Scored } from './calibrate.js';
 import { compare, formatComparison, main, type Interval } from './compare.js';
 
-// x:2 and x:6 are held out (see split.spec.ts); x:1 and x:3 are development questions.
-const row = (qid: string, human: number, predicted: number): Scored => ({
-  qid,
-  corpus: 'x',
-  heldout: qid === 'x:2' || qid === 'x:6',
-  human,
-  predicted,
-  baseline: 0,
-});
+// x:2 and x:6 are held out (see split.spec.ts); x:1 and x:3 are development questions. Baseline 0.
+const row = (qid: string, human: number, predicted: number): Scored => scoredRow(qid, human, predicted, 0);
 const dev = [row('x:1', 0, 0.2), row('x:1', 1, 0.8), row('x:3', 0, 0.4), row('x:3', 1, 0.6)];
 const before = [...dev, row('x:2', 1, 0.55), row('x:2', 0, 0.45), row('x:6', 1, 0.3), row('x:6', 0, 0.1)];
 // After: the held-out answers scored exactly as the humans did.
@@ -62,22 +56,7 @@ describe('compare', () => {
 });
 
 describe('the compare command', () => {
-  let out: string[];
-  let err: string[];
-  let dir: string;
-  const { log, error } = console;
-  beforeEach(() => {
-    out = [];
-    err = [];
-    console.log = (...args: unknown[]) => void out.push(args.map(String).join(' '));
-    console.error = (...args: unknown[]) => void err.push(args.map(String).join(' '));
-    dir = mkdtempSync(join(tmpdir(), 'compare-'));
-  });
-  afterEach(() => {
-    console.log = log;
-    console.error = error;
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const captured = captureCommandOutput('compare-');
 
   it('keeps a space between the difference and an interval with two negative ends', () => {
     const i: Interval = { before: 0.49, after: 0.489, difference: -0.001, low: -0.009, high: -0.002 };
@@ -87,23 +66,23 @@ describe('the compare command', () => {
   });
 
   it('reads two prediction files and prints the table and a JSON line', () => {
-    const a = join(dir, 'a.jsonl');
-    const b = join(dir, 'b.jsonl');
+    const a = join(captured.dir, 'a.jsonl');
+    const b = join(captured.dir, 'b.jsonl');
     writeFileSync(a, before.map((r) => JSON.stringify(r)).join('\n'));
     writeFileSync(b, after.map((r) => JSON.stringify(r)).join('\n'));
     expect(main([a, b, '--resamples', '100', '--format', 'json'])).toBe(0);
-    expect(out[0]).toMatch(/Held-out questions: 2, answers: 4/);
-    expect(JSON.parse(out[out.length - 1] ?? '').macro_f1.after).toBe(1);
+    expect(captured.out[0]).toMatch(/Held-out questions: 2, answers: 4/);
+    expect(JSON.parse(captured.out[captured.out.length - 1] ?? '').macro_f1.after).toBe(1);
   });
 
   it('exits 2 on bad usage and 1 on mismatched files', () => {
     expect(main([])).toBe(2);
     expect(main(['a', 'b', '--resamples', '0'])).toBe(2);
-    const a = join(dir, 'a.jsonl');
-    const b = join(dir, 'b.jsonl');
+    const a = join(captured.dir, 'a.jsonl');
+    const b = join(captured.dir, 'b.jsonl');
     writeFileSync(a, before.map((r) => JSON.stringify(r)).join('\n'));
     writeFileSync(b, after.slice(1).map((r) => JSON.stringify(r)).join('\n'));
     expect(main([a, b])).toBe(1);
-    expect(err[err.length - 1]).toMatch(/differ in length/);
+    expect(captured.err[captured.err.length - 1]).toMatch(/differ in length/);
   });
 });

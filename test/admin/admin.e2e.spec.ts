@@ -135,7 +135,7 @@ describe('admin routes', () => {
 
   it('switches a feature off, audits who did it, and the premium route answers FEATURE_DISABLED', async () => {
     const listed = await t.http.get('/api/v2/admin/flags').set('authorization', admin).expect(200);
-    expect(listed.body.flags.map((f: { feature: string }) => f.feature).sort()).toEqual(['adaptive_paths', 'assessments']);
+    expect(listed.body.flags.map((f: { feature: string }) => f.feature).sort()).toEqual(['adaptive_paths', 'assessments', 'study_tools', 'tutor_questions']);
     const put = await t.http.put('/api/v2/admin/flags/adaptive_paths').set('authorization', admin).send({ enabled: false }).expect(200);
     expect(put.body).toMatchObject({ feature: 'adaptive_paths', enabled: false, rollout_percentage: 100 });
     try {

@@ -430,7 +430,13 @@ describe('the dashboard in a browser', () => {
     const flags = (await getJson('/api/v2/admin/flags', admin)).body.flags as Json[];
     await expect(featureGroups()).resolves.toEqual(flags.map((f) => f.feature));
     const rows = page.getByTestId('variants-table').locator('tbody tr');
-    await expect(rows.count()).resolves.toBe(features.length);
+    // A feature nobody used in the range still gets its group, with one row that says so.
+    const unused = flags.map((f) => f.feature as string).filter((name) => !features.some((m) => m.feature === name));
+    await expect(rows.count()).resolves.toBe(features.length + unused.length);
+    for (const name of unused) {
+      const cells = page.locator(`[data-testid="variants-table"] tr[data-feature="${name}"][data-variant=""] td`);
+      await expect(cells.nth(1).textContent()).resolves.toMatch(/^No requests in this period/);
+    }
     for (const f of features) {
       const cells = page.locator(`[data-testid="variants-table"] tr[data-feature="${f.feature}"][data-variant="${f.variant}"] td`);
       await expect(cells.nth(1).textContent()).resolves.toBe(f.variant);

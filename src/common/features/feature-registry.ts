@@ -29,9 +29,14 @@ function defineFeatures<const T extends Record<string, FeatureSpec>>(features: T
 /**
  * Default models: planning a path reads the whole course map and the student's evidence (Sonnet);
  * grading one short answer against its rubric is a small, tightly checked task (Haiku, a twentieth
- * of Sonnet's price per token; grade-guards.ts bounds what any model may award).
+ * of Sonnet's price per token; grade-guards.ts bounds what any model may award); the tutor answers
+ * from a few retrieved passages whose citations are checked (Haiku: it is the most-used feature);
+ * study material is generated once per chapter version and shared by every student (Sonnet: its
+ * cost is spread over all of them).
  */
 export const FEATURES = defineFeatures({
   adaptive_paths: { quota: { env: 'PREMIUM_ADAPTIVE_PATHS_LIMIT', default: 10 }, model: { env: 'LLM_MODEL_ADAPTIVE_PATH', default: 'claude-sonnet-5-5' }, flag: { env: 'ENABLE_ADAPTIVE_PATHS', enabled: true, variants: ['adaptive', 'static'] }, output: 'per_student' },
   assessments: { quota: { env: 'PREMIUM_ASSESSMENTS_LIMIT', default: 20 }, model: { env: 'LLM_MODEL_ASSESSMENT', default: 'claude-haiku-5-5' }, flag: { env: 'ENABLE_LLM_ASSESSMENTS', enabled: true, variants: ['llm', 'rules'] }, output: 'per_student' },
+  tutor_questions: { quota: { env: 'PREMIUM_TUTOR_LIMIT', default: 30 }, model: { env: 'LLM_MODEL_TUTOR', default: 'claude-haiku-5-5' }, flag: { env: 'ENABLE_TUTOR', enabled: true, variants: ['grounded', 'rules'] }, output: 'per_student' },
+  study_tools: { quota: { env: 'PREMIUM_STUDY_LIMIT', default: 20 }, model: { env: 'LLM_MODEL_STUDY_TOOLS', default: 'claude-sonnet-5-5' }, flag: { env: 'ENABLE_STUDY_TOOLS', enabled: true, variants: ['llm', 'rules'] }, output: 'shared' },
 });

@@ -26,6 +26,12 @@ export type LlmRequest<T> = {
   deadlineMs?: number;
   /** Aborts the call (queueing and retries too), e.g. when the client who asked has gone. */
   signal?: AbortSignal;
+  /**
+   * Streams the answer: called with the structured output parsed so far (a partial object whose
+   * last string may be cut short) each time the model sends text. An attempt that has streamed
+   * anything is not retried: its text has already reached the caller.
+   */
+  onPartial?: (partial: unknown) => void;
 };
 
 /** Who is billed; travels beside the prompt, never inside it. */

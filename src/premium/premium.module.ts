@@ -21,6 +21,10 @@ import { AssessmentsService } from './assessments/assessments.service.js';
 import { SubmissionIntake } from './assessments/submission-intake.service.js';
 import { PremiumGuard, premiumGateConfig } from './gating/premium.guard.js';
 import { QuotaController } from './quota/quota.controller.js';
+import { TutorAnswerCache } from './tutor/tutor-answer-cache.js';
+import { TutorConversationsRepository } from './tutor/tutor-conversations.repository.js';
+import { TutorController } from './tutor/tutor.controller.js';
+import { TutorService } from './tutor/tutor.service.js';
 
 /** Phase 2 student features (v2 routes): gated, flagged, quota-limited, cached. */
 @Module({
@@ -32,7 +36,7 @@ import { QuotaController } from './quota/quota.controller.js';
     AssessmentGradingModule,
     AppConfigModule.forFeature(adaptivePathConfig, answerLimitConfig, premiumGateConfig),
   ],
-  controllers: [AdaptivePathController, QuotaController, AssessmentsController],
+  controllers: [AdaptivePathController, QuotaController, AssessmentsController, TutorController],
   providers: [
     PremiumGuard,
     // Adaptive paths: the service orchestrates evidence, generation, the store, single-flight builds and analytics.
@@ -49,8 +53,12 @@ import { QuotaController } from './quota/quota.controller.js';
     SubmissionIntake,
     AssessmentQuestionsRepository,
     AnswerLimitPipe,
+    // The tutor: retrieval, the shared answer cache, conversations, the model.
+    TutorService,
+    TutorAnswerCache,
+    TutorConversationsRepository,
   ],
   // The MCP tools call the same services, the same gate and the same pipes as the routes.
-  exports: [PremiumGuard, AdaptivePathService, AssessmentsService, AnswerLimitPipe],
+  exports: [PremiumGuard, AdaptivePathService, AssessmentsService, AnswerLimitPipe, TutorService],
 })
 export class PremiumModule {}

@@ -24,6 +24,8 @@ export const TABLE_OWNERS: Readonly<Record<string, string>> = {
   feature_flags: 'flags',
   feature_flag_audit: 'flags',
   adaptive_paths: 'premium',
+  tutor_conversations: 'premium',
+  tutor_turns: 'premium',
   adaptive_path_builds: 'premium',
   assessment_questions: 'premium',
   assessment_submissions: 'premium',

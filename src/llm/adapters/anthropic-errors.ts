@@ -1,6 +1,8 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { LlmError, retryDelayFromHeaders, shouldRetryFromHeaders } from '../llm.errors.js';
 
+const STATUS_OF_TYPE: Record<string, number> = { overloaded_error: 529, api_error: 500, rate_limit_error: 429, request_too_large: 413 };
+
 /** Maps the SDK's errors onto our error kinds; secrets in messages never get this far. */
 export function fromAnthropicError(error: unknown, signal: AbortSignal): LlmError {
   if (error instanceof LlmError) return error;
@@ -18,7 +20,9 @@ export function fromAnthropicError(error: unknown, signal: AbortSignal): LlmErro
       retryAfterMs: retryDelayFromHeaders(headers),
       ...(shouldRetry !== undefined && { shouldRetry }),
     };
-    const status = (error.status as number | undefined) ?? 0;
+    // An `error` event inside a stream has no HTTP status: its type says what it is.
+    const type = (error.error as { error?: { type?: string } } | undefined)?.error?.type;
+    const status = (error.status as number | undefined) ?? STATUS_OF_TYPE[type ?? ''] ?? 0;
     if (status === 429) return new LlmError('rate_limited', 'The model provider is rate limiting us', details);
     if (status === 529) return new LlmError('overloaded', 'The model provider is overloaded', details);
     if (status === 401 || status === 403) return new LlmError('auth', 'The model provider refused our credentials', details);

@@ -2,6 +2,7 @@ import Anthropic, { type AutoParseableOutputFormat } from '@anthropic-ai/sdk';
 import { zodOutputFormat } from '@anthropic-ai/sdk/helpers/zod';
 import type { MessageCreateParamsNonStreaming } from '@anthropic-ai/sdk/resources/messages/messages';
 import { createHash } from 'node:crypto';
+import { parse as parsePartialJson } from 'partial-json';
 import type { z } from 'zod';
 import { Memo } from '../../common/cache/index.js';
 import type { AdapterResponse, AuthCheck, BatchAdapter, BatchItem, BatchOutcome, LlmAdapter, LlmRequest } from '../llm-client.port.js';
@@ -79,6 +80,7 @@ export class AnthropicAdapter implements LlmAdapter {
 
   async call<T>(request: LlmRequest<T>, model: string, signal: AbortSignal): Promise<AdapterResponse<T>> {
     const params = await this.buildParams(request, model, signal);
+    if (request.onPartial) return this.stream(params, request, request.onPartial, signal);
     let message: Anthropic.Message;
     try {
       message = await this.sdk().messages.create(params, { signal });
@@ -86,6 +88,47 @@ export class AnthropicAdapter implements LlmAdapter {
       throw fromAnthropicError(error, signal);
     }
     return this.readMessage(message, request, (message as { _request_id?: string | null })._request_id ?? undefined);
+  }
+
+  /**
+   * The same call through the SDK's streaming API: the structured output's JSON is parsed as it
+   * grows and handed on. A stream that fails or is aborted part way still reports what it spent:
+   * the input from `message_start`, the output from the text received (the API reports the output
+   * count only in its closing `message_delta`, so it is estimated from the text at ~4 characters a
+   * token, as a lower bound).
+   */
+  private async stream<T>(
+    params: MessageCreateParamsNonStreaming,
+    request: LlmRequest<T>,
+    onPartial: (partial: unknown) => void,
+    signal: AbortSignal,
+  ): Promise<AdapterResponse<T>> {
+    const stream = this.sdk().messages.stream(params, { signal });
+    let streamed = 0;
+    stream.on('text', (_delta, snapshot) => {
+      let partial: unknown;
+      try {
+        partial = parsePartialJson(snapshot);
+      } catch {
+        return; // Not yet a readable prefix of a JSON value (e.g. only whitespace).
+      }
+      streamed = snapshot.length;
+      onPartial(partial);
+    });
+    try {
+      const message = await stream.finalMessage();
+      return this.readMessage(message, request, stream.request_id ?? undefined);
+    } catch (error) {
+      const failure = error instanceof LlmError ? error : fromAnthropicError(error, signal);
+      const snapshot = stream.currentMessage;
+      const usage = failure.details.usage ?? (snapshot && usageFromAnthropic({ ...snapshot.usage, output_tokens: Math.max(snapshot.usage.output_tokens, Math.ceil(streamed / 4)) }));
+      throw new LlmError(failure.kind, failure.message, {
+        ...failure.details,
+        ...(usage && { usage }),
+        providerRequestId: failure.details.providerRequestId ?? stream.request_id ?? undefined,
+        ...(streamed > 0 && { shouldRetry: false }),
+      });
+    }
   }
 
   /** The request the model accepts, also used for Message Batches. */

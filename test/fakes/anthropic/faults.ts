@@ -12,7 +12,9 @@ export type FakeMode =
   | { kind: 'slow'; delayMs: number }
   | { kind: 'malformed_json' }
   | { kind: 'schema_violation' }
-  | { kind: 'auth_error' };
+  | { kind: 'auth_error' }
+  /** Streaming only: after this many text deltas an `error` event (overloaded) ends the stream, or the connection is cut. */
+  | { kind: 'stream_break'; afterDeltas: number; how: 'error' | 'cut' };
 
 /** The answer text of `malformed_json` and `schema_violation`: a 200 whose content the client must reject. */
 export const MALFORMED_JSON_TEXT = 'Sure! Here is the plan: {not json';

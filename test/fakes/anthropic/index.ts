@@ -11,3 +11,4 @@ export { PLAIN_TEXT_REPLY } from './messages.js';
 export { countTokens } from './usage.js';
 export { MAX_REQUEST_BYTES, RATE_LIMIT_REQUESTS } from './http.js';
 export { exampleFromSchema } from './schema-values.js';
+export type { StreamOutcome } from './streaming.js';

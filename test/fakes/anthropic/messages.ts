@@ -5,6 +5,7 @@ import { isObject, parseJson, type JsonObject } from './json.js';
 import type { FakeAnthropicOptions, FakeResponder } from './options.js';
 import { requestedSchema, validateMessage, versionOf } from './rules.js';
 import { exampleFromSchema } from './schema-values.js';
+import { streamMessage } from './streaming.js';
 import { countTokens, cutToTokens, messageUsage, promptSegments, type PromptCache } from './usage.js';
 
 export const PLAIN_TEXT_REPLY = 'This is a reply from the fake Anthropic API.';
@@ -27,7 +28,7 @@ export type FakeMessage = {
 /**
  * `POST /v1/messages`: recorded, then scripted failures, then the request checked as the API
  * checks it, then the message. The message is composed whole before it is written, so a
- * streaming answer can write the same message as server-sent events.
+ * streaming answer (`stream: true`) writes the same message as server-sent events (streaming.ts).
  */
 export async function answerMessage(host: FakeHost, slow: SlowAnswers, x: Exchange, n: number, early: Failure | undefined): Promise<void> {
   const body = parseJson(x.raw);
@@ -42,7 +43,17 @@ export async function answerMessage(host: FakeHost, slow: SlowAnswers, x: Exchan
     return;
   }
   if (mode.kind === 'slow' && !(await slow.wait(mode.delayMs, x.res))) return;
-  send(x.res, 200, x.requestId, host.composer.compose(n, mode, body as JsonObject));
+  const message = host.composer.compose(n, mode, body as JsonObject);
+  if ((body as JsonObject).stream !== true) {
+    send(x.res, 200, x.requestId, message);
+    return;
+  }
+  const plan = {
+    chunkChars: host.options.streamChunkChars ?? 12,
+    chunkDelayMs: host.options.streamChunkDelayMs ?? 0,
+    ...(mode.kind === 'stream_break' && { breakAfter: { deltas: mode.afterDeltas, how: mode.how } }),
+  };
+  host.streamOutcomes.push(await streamMessage(x.res, x.requestId, message, plan));
 }
 
 /** Composes the answer to an accepted request: its text (responders, else a value of the requested schema), stop reason and usage. */

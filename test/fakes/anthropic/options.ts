@@ -22,6 +22,9 @@ export type FakeAnthropicOptions = {
   usage?: (body: any) => Record<string, unknown>;
   /** Request bodies above this many bytes answer 413, as the API does past 32 MB. */
   maxRequestBytes?: number;
+  /** Streamed answers: characters per text delta (default 12) and the wait between deltas in ms (default 0). */
+  streamChunkChars?: number;
+  streamChunkDelayMs?: number;
   /** How long a message batch stays `in_progress` before it has ended; default 0. */
   batchProcessingMs?: number;
 };

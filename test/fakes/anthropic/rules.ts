@@ -39,7 +39,7 @@ export function validateMessage(body: JsonObject, version: string): Failure | un
   }
   const messages = body.messages;
   if (!Array.isArray(messages) || messages.length === 0) return invalid('messages: at least one message is required');
-  if (body.stream === true) return invalid('stream: the fake Anthropic server answers non-streaming requests only');
+  if (body.stream !== undefined && typeof body.stream !== 'boolean') return invalid('stream: Input should be a valid boolean');
   const rules: FakeModelRules | undefined = FAKE_MODELS[model];
   if (!rules) return { status: 404, type: 'not_found_error', message: `model: ${model}` };
 

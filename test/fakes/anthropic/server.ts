@@ -9,10 +9,11 @@ import { answerMessage, MessageComposer } from './messages.js';
 import { modelsPage } from './models.js';
 import type { FakeAnthropicOptions, FakeResponder, RecordedRequest } from './options.js';
 import { checkCredentials, checkVersion } from './rules.js';
+import type { StreamOutcome } from './streaming.js';
 import { PromptCache } from './usage.js';
 
 /**
- * A stand-in for Anthropic's Messages API (`POST /v1/messages`, non-streaming) that the real SDK
+ * A stand-in for Anthropic's Messages API (`POST /v1/messages`, plain or streamed) that the real SDK
  * talks to over HTTP, so no test mocks the SDK module. It enforces what API version 2026-10-21
  * enforces per model (models.ts, rules.ts): the anthropic-version header, no sampling parameters
  * on any model, no prefill or effort where the model refuses them, the minimum cacheable prefix
@@ -45,6 +46,8 @@ export class FakeAnthropicServer {
   private closed = false;
   /** How many `count_tokens` requests were answered. */
   tokenCountRequests = 0;
+  /** How each streamed answer ended (`client_gone`: the client hung up before the end), in order. */
+  readonly streamOutcomes: StreamOutcome[] = [];
 
   private constructor(
     private readonly server: Server,
@@ -59,6 +62,7 @@ export class FakeAnthropicServer {
       cache: this.cache,
       composer: this.composer,
       nextNumber: () => ++this.served,
+      streamOutcomes: this.streamOutcomes,
       admit: (request) => {
         this.requests.push(request);
         return this.queue.shift() ?? this.defaultMode;
@@ -122,6 +126,7 @@ export class FakeAnthropicServer {
     this.cache.clear();
     this.batchEndpoints.list.length = 0;
     this.tokenCountRequests = 0;
+    this.streamOutcomes.length = 0;
   }
 
   async close(): Promise<void> {

@@ -15,12 +15,14 @@ import {
   AdaptivePathRequestDto,
   AdaptivePathService,
   AnswerLimitPipe,
+  AskTutorDto,
   AssessmentsService,
   SubmissionParamsDto,
   SubmitAssessmentDto,
   toAdaptivePathDto,
   toFeedbackDto,
   toSubmissionAcceptedDto,
+  TutorService,
 } from '../premium/index.js';
 import { chapterMarkdown } from './chapter-markdown.js';
 import { courseTool, READ_ONLY, RECORDS, type CourseTool } from './course-tool.js';
@@ -43,6 +45,7 @@ export class CourseTools {
     private readonly paths: AdaptivePathService,
     private readonly assessments: AssessmentsService,
     private readonly answerLimit: AnswerLimitPipe,
+    private readonly tutor: TutorService,
   ) {
     this.list = [
       courseTool({
@@ -157,6 +160,30 @@ export class CourseTools {
           `Learning path (${p.decision_source}):\n` +
           p.recommendations.map((r) => `${r.priority}. ${r.action} ${r.chapter_id}: ${r.reason}`).join('\n') +
           (p.reasoning ? `\n\n${p.reasoning}` : ''),
+      }),
+      courseTool({
+        name: 'ask_tutor',
+        title: 'Ask the course tutor (premium)',
+        description:
+          'Premium: answers a question about the course from its chapters, citing the sections used (chapter_id and ' +
+          'section). Pass conversation_id from an earlier answer to ask a follow-up. Off-course questions are answered ' +
+          'with off_course: true and the chapter list, at no cost; other answers use one unit of the monthly quota unless shared from cache.',
+        operationId: 'askTutor',
+        dto: { body: AskTutorDto },
+        annotations: RECORDS,
+        premium: { feature: FEATURES.tutor_questions.name },
+        run: async ({ body }, caller) =>
+          this.tutor.ask({
+            studentId: caller.student.studentId,
+            question: body.question,
+            chapterId: body.chapter_id,
+            conversationId: body.conversation_id,
+            variant: caller.variant!,
+            requestId: caller.requestId,
+            signal: caller.signal,
+          }),
+        text: (a: Answer<TutorService['ask']>) =>
+          a.answer_markdown + (a.citations.length ? `\n\nSources: ${a.citations.map((c) => `${c.chapter_id} › ${c.section}`).join('; ')}` : ''),
       }),
       courseTool({
         name: 'submit_assessment',

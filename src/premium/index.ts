@@ -11,3 +11,5 @@ export { AssessmentsService } from './assessments/assessments.service.js';
 export { SubmissionParamsDto, SubmitAssessmentDto, toFeedbackDto, toSubmissionAcceptedDto } from './assessments/assessments.dto.js';
 export { clientSignal } from './client-gone.js';
 export { PremiumGuard } from './gating/premium.guard.js';
+export { TutorService } from './tutor/tutor.service.js';
+export { AskTutorDto } from './tutor/tutor.dto.js';

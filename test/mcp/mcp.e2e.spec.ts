@@ -128,6 +128,7 @@ describe('the tools', () => {
       ['get_progress', true],
       ['lookup_term', true],
       ['get_learning_path', false],
+      ['ask_tutor', false],
       ['submit_assessment', false],
       ['get_assessment_feedback', true],
     ]);
@@ -167,6 +168,7 @@ describe('the tools', () => {
       get_progress: 'getProgress',
       lookup_term: 'searchGlossary',
       get_learning_path: 'createAdaptivePath',
+      ask_tutor: 'askTutor',
       submit_assessment: 'submitAssessment',
       get_assessment_feedback: 'getAssessmentFeedback',
     };
@@ -281,6 +283,7 @@ describe('the tools', () => {
 describe('the premium tools: gated, flagged, metered and logged as their REST routes', () => {
   const premiumCalls = (submissionId: string): [string, Record<string, unknown>][] => [
     ['get_learning_path', {}],
+    ['ask_tutor', { question: 'What is chunking in retrieval-augmented generation?' }],
     ['submit_assessment', { question_id: '04-rag-q1', answer_text: GOOD_ANSWER }],
     ['get_assessment_feedback', { submission_id: submissionId }],
   ];
@@ -362,6 +365,36 @@ describe('the premium tools: gated, flagged, metered and logged as their REST ro
     expect(fake.requests).toHaveLength(3);
     const [{ calls }] = await db.query(`SELECT count(*)::int AS calls FROM llm_usage_logs WHERE student_id = $1 AND feature = 'adaptive_paths'`, [premium.id]);
     expect(calls).toBe(3);
+  });
+
+  it('ask_tutor answers from the course with citations, metered and logged as POST /api/v2/tutor/ask, and keeps the conversation', async () => {
+    const premium = await newStudent(t, 'premium');
+    const client = await connect(premium.auth);
+    const quota = async () => (await rest(premium.auth).get('/api/v2/usage/quota').expect(200)).body.features.tutor_questions;
+    const first = await callTool(client, 'ask_tutor', { question: 'Why should neighbouring chunks overlap?' });
+    const answer = first.structuredContent as any;
+    expect(answer).toMatchObject({ off_course: false, decision_source: 'llm', conversation_id: expect.any(String) });
+    expect(answer.citations.length).toBeGreaterThan(0);
+    expect((first.content[0] as { text: string }).text).toContain(`Sources: ${answer.citations[0].chapter_id} › ${answer.citations[0].section}`);
+    expect(await quota()).toEqual({ used: 1, limit: 30 });
+    const [log] = await db.query(`SELECT * FROM llm_usage_logs WHERE reference_id = $1 AND feature = 'tutor_questions'`, [answer.answer_id]);
+    expect(log).toMatchObject({ student_id: premium.id, outcome: 'success', provider: 'anthropic', variant: 'grounded' });
+
+    const followUp = await callTool(client, 'ask_tutor', { question: 'How big should they be?', conversation_id: answer.conversation_id });
+    expect((followUp.structuredContent as any).conversation_id).toBe(answer.conversation_id);
+    expect(fake.requests.at(-1)!.body.messages[0].content).toContain('<student_data label="earlier_question">\nWhy should neighbouring chunks overlap?');
+
+    // Off course: no model call and no unit, as on REST.
+    const calls = fake.requests.length;
+    const off = await callTool(client, 'ask_tutor', { question: 'Who won the 1998 football world cup final in Paris?' });
+    expect(off.structuredContent).toMatchObject({ off_course: true, citations: [] });
+    expect(fake.requests).toHaveLength(calls);
+    expect(await quota()).toEqual({ used: 2, limit: 30 });
+
+    const other = await connect((await newStudent(t, 'premium')).auth);
+    const stolen = toolError(await callTool(other, 'ask_tutor', { question: 'How big should they be?', conversation_id: answer.conversation_id }));
+    expect(stolen.code).toBe('NOT_FOUND');
+    expect(toolError(await callTool(client, 'ask_tutor', { question: '' })).code).toBe('VALIDATION_ERROR');
   });
 
   it('submit_assessment queues a graded answer for one quota unit; get_assessment_feedback shows it to its author only', async () => {

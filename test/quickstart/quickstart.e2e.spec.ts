@@ -102,7 +102,7 @@ describe('npm start on a bare machine', () => {
     const client = await connectMcp(new URL('/mcp', base), `Bearer ${String(login.body.access_token)}`);
     try {
       const { tools } = await client.listTools();
-      expect(tools).toHaveLength(9);
+      expect(tools).toHaveLength(10);
       const submitted = await callTool(client, 'submit_assessment', { question_id: '04-rag-q1', answer_text: 'RAG retrieves current documents at query time.' });
       const calls: [string, Record<string, unknown>][] = [
         ['list_chapters', {}],
@@ -112,6 +112,7 @@ describe('npm start on a bare machine', () => {
         ['get_progress', {}],
         ['lookup_term', { q: 'token' }],
         ['get_learning_path', {}],
+        ['ask_tutor', { question: 'What is the difference between pretraining and post-training?' }],
         ['get_assessment_feedback', { submission_id: (submitted.structuredContent as { submission_id: string }).submission_id }],
       ];
       const results = [['submit_assessment', submitted.isError], ...(await Promise.all(calls.map(async ([name, args]) => [name, (await callTool(client, name, args)).isError])))];

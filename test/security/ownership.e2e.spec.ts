@@ -133,6 +133,25 @@ describe("a student's own views never include another student's data", () => {
     expect(await quotaCounters(t)).toEqual(quotas);
   });
 
+  it("answers 404 NOT_FOUND for another student's tutor conversation, as for one that does not exist, and writes nothing", async () => {
+    const ask = (auth: string, body: object) => t.http.post('/api/v2/tutor/ask').set('authorization', auth).send(body);
+    const mine = await ask(a.auth, { question: 'What is chunking in retrieval-augmented generation?' }).expect(200);
+    // The control: the owner continues it.
+    const next = await ask(a.auth, { question: 'How big should chunks be?', conversation_id: mine.body.conversation_id }).expect(200);
+    expect(next.body.conversation_id).toBe(mine.body.conversation_id);
+    const quotas = await quotaCounters(t);
+    await expectNothingWritten(db, async () => {
+      const [theirs, missing] = await Promise.all([
+        ask(b.auth, { question: 'How big should chunks be?', conversation_id: mine.body.conversation_id }),
+        ask(b.auth, { question: 'How big should chunks be?', conversation_id: randomUUID() }),
+      ]);
+      expectApiError(theirs, 404, 'NOT_FOUND');
+      expectApiError(missing, 404, 'NOT_FOUND');
+      expect(JSON.stringify(theirs.body)).not.toContain('chunk');
+    });
+    expect(await quotaCounters(t)).toEqual(quotas);
+  });
+
   it("gives B a path of B's own, never A's cached one", async () => {
     const res = await t.http.post('/api/v2/adaptive/path').set('authorization', b.auth).send({}).expect(200);
     expect(res.body.student_id).toBe(b.id);

@@ -86,6 +86,13 @@ const SHAPES: Record<string, { wrongTypes: Record<string, unknown>; wrongFields:
     hugeField: 'answer_text',
     nestIn: (deep) => `{"question_id":"04-rag-q1","answer_text":${deep}}`,
   },
+  '/api/v2/tutor/ask': {
+    wrongTypes: { question: 42, conversation_id: 7 },
+    wrongFields: ['question', 'conversation_id'],
+    huge: { question: 'q'.repeat(500_000) },
+    hugeField: 'question',
+    nestIn: (deep) => `{"question":${deep}}`,
+  },
   '/api/v2/admin/flags/:feature': {
     wrongTypes: { enabled: 'true', rollout_percentage: '50' },
     wrongFields: ['enabled', 'rollout_percentage'],

@@ -50,9 +50,13 @@ export class TutorService {
 
   async ask(q: TutorQuestion, sink?: AnswerSink): Promise<TutorAnswer> {
     const started = performance.now();
+    // A request naming a chapter or conversation that is not there (or not the student's) is a
+    // client error, answered before it counts as a tutor request.
+    if (q.chapterId) await this.chapters.get(q.chapterId);
+    const earlier = q.conversationId ? await this.earlierTurns(q.conversationId, q.studentId) : [];
     let source: PremiumRequestRecord['source'] = 'rejected';
     try {
-      const { answer, served } = await this.answer(q, sink);
+      const { answer, served } = await this.answer(q, earlier, sink);
       source = served;
       return answer;
     } finally {
@@ -60,12 +64,10 @@ export class TutorService {
     }
   }
 
-  private async answer(q: TutorQuestion, sink?: AnswerSink): Promise<{ answer: TutorAnswer; served: PremiumRequestRecord['source'] }> {
+  private async answer(q: TutorQuestion, earlier: Turn[], sink?: AnswerSink): Promise<{ answer: TutorAnswer; served: PremiumRequestRecord['source'] }> {
     // Stored and sent to the model without contact details; a question that had some is never shared.
     const question = redactPii(q.question);
     const personal = question !== q.question;
-    if (q.chapterId) await this.chapters.get(q.chapterId); // 404 for an unknown chapter
-    const earlier = q.conversationId ? await this.earlierTurns(q.conversationId, q.studentId) : [];
     // A follow-up ("and what does it cost?") is searched with the question before it.
     const query = [earlier.at(-1)?.question, question].filter(Boolean).join('\n');
     const relevant = (await this.search.search(query, { chapterId: q.chapterId, limit: PASSAGES })).filter((h) => h.relevant);

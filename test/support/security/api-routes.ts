@@ -74,6 +74,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     access: 'premium',
     ok: 200,
   },
+  { method: 'post', path: '/api/v2/tutor/ask', body: () => ({ question: 'What is chunking in retrieval-augmented generation?' }), access: 'premium', ok: 200 },
 
   { method: 'get', path: '/api/v2/admin/costs', query: { ...ADMIN_RANGE, group_by: 'feature' }, access: 'admin', ok: 200 },
   { method: 'get', path: '/api/v2/admin/costs/export', query: { ...ADMIN_RANGE, group_by: 'model' }, access: 'admin', ok: 200 },

@@ -2,7 +2,7 @@ import { DataSource } from 'typeorm';
 import { FakeAnthropicServer } from '../fakes/anthropic/index.js';
 import { appOnFakeModel, retryingFakeModelEnv } from '../support/fake-model.js';
 import { premiumStudentAs } from '../support/security/accounts.js';
-import { postEventStream } from '../support/sse-client.js';
+import { appUrl, postEventStream } from '../support/sse-client.js';
 import { DEMO, startTestApp, type TestApp } from '../support/test-app.js';
 
 const ON_COURSE = 'What is the difference between pretraining and post-training?';
@@ -220,11 +220,7 @@ describe('the tutor streaming server-sent events', () => {
     () => FakeAnthropicServer.start({ streamChunkChars: 6, streamChunkDelayMs: 40 }),
     (url) => ({ ...retryingFakeModelEnv(url), PREMIUM_TUTOR_LIMIT: '100' }),
   );
-  const url = async () => {
-    const { t } = ctx;
-    if (!t.app.getHttpServer().listening) await t.app.listen(0, '127.0.0.1');
-    return new URL('/api/v2/tutor/ask', await t.app.getUrl());
-  };
+  const url = () => appUrl(ctx.t.app, '/api/v2/tutor/ask');
   beforeEach(() => ctx.fake.reset());
 
   it('streams deltas as the model writes, then the citations, then the whole answer', async () => {

@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { AppModule } from './app.module.js';
 import { clientErrorHandler, createOpenApiDocument, parseJsonBody } from './common/http/index.js';
 import { genRequestId } from './common/http/index.js';
@@ -118,6 +118,17 @@ function trustProxy(setting: boolean | number | string): boolean | string | ((ad
   return typeof setting === 'number' ? (_address, hop) => hop < setting : setting;
 }
 
+/** The document with the requesting address (scheme as the trusted proxy says) as its one server; `/` if it is not a sane host. */
+function withServerOf(request: FastifyRequest, served: OpenAPIObject): OpenAPIObject {
+  let origin: string;
+  try {
+    origin = new URL(`${request.protocol}://${request.host}`).origin;
+  } catch {
+    return served;
+  }
+  return { ...served, servers: [{ url: origin, description: 'The server that serves this document' }] };
+}
+
 function setupOpenApi(app: NestFastifyApplication): void {
   const document = createOpenApiDocument(app);
   // The MCP tools take the request and response schemas of the routes they stand for.
@@ -126,6 +137,8 @@ function setupOpenApi(app: NestFastifyApplication): void {
     jsonDocumentUrl: 'docs/json',
     customSiteTitle: 'Course Companion API · docs',
     swaggerOptions: { persistAuthorization: true },
+    // Importers such as GPT Actions want an absolute server URL: the address the document was asked at.
+    patchDocumentOnRequest: (request, _reply, served) => withServerOf(request as FastifyRequest, served),
   });
   // Swagger UI's page template has no viewport tag: phones would render it at desktop width.
   app.getHttpAdapter().getInstance().addHook('onSend', async (request, reply, payload) => {

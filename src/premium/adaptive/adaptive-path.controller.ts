@@ -22,9 +22,9 @@ export class AdaptivePathController {
     operationId: 'createAdaptivePath',
     summary: 'A personal learning path from quiz history (premium; one quota unit unless served from cache)',
     description:
-      'Recommends what to review, start, continue or practise next from the student\'s quiz results. A path still ' +
-      'fresh is served from cache without an LLM call or a quota unit (`decision_source: "cache"`) unless `force_refresh`; ' +
-      'when the LLM fails, the deterministic rules answer (`decision_source: "rules"`) and the unit is given back.',
+      'What to review, start, continue or practise next, from the student\'s quiz results. A fresh path comes from ' +
+      'cache with no LLM call or unit (`decision_source: "cache"`) unless `force_refresh`; if the LLM fails, the rules ' +
+      'answer (`decision_source: "rules"`) and the unit goes back.',
     errors: ['VALIDATION_ERROR', 'PREMIUM_REQUIRED', 'FEATURE_DISABLED', 'PAYLOAD_TOO_LARGE', 'RATE_LIMIT_EXCEEDED', 'SERVICE_BUSY'],
   })
   @ApiOkResponse({ type: AdaptivePathDto, description: 'The path' })

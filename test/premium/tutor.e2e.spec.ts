@@ -203,6 +203,28 @@ describe('the tutor on the real SDK against the fake Anthropic API', () => {
     }
   });
 
+  it('shows in every place derived from the registry: cost report and CSV, variant metrics, Prometheus, flags', async () => {
+    const { t } = ctx;
+    const s = await premiumStudentAs(t, 'derived-tutor@example.com');
+    await ask(t, s.auth, { question: 'What is a vector database for?' }).expect(200);
+    const admin = await t.login(DEMO.admin.email, DEMO.admin.password);
+    const day = new Date().toISOString().slice(0, 10);
+    const range = { start_date: day, end_date: day };
+    const costs = await t.http.get('/api/v2/admin/costs').query({ ...range, group_by: 'feature' }).set('authorization', admin).expect(200);
+    const row = costs.body.breakdown_by_feature.find((r: { feature: string }) => r.feature === 'tutor_questions');
+    expect(row.total_requests).toBeGreaterThan(0);
+    expect(Number(row.total_cost_usd)).toBeGreaterThan(0);
+    const csv = await t.http.get('/api/v2/admin/costs/export').query({ ...range, group_by: 'feature' }).set('authorization', admin).expect(200);
+    expect(csv.text).toMatch(/^tutor_questions,/m);
+    const metrics = await t.http.get('/api/v2/admin/metrics').query(range).set('authorization', admin).expect(200);
+    expect(metrics.body.features).toContainEqual(expect.objectContaining({ feature: 'tutor_questions', variant: 'grounded' }));
+    const scrape = await t.http.get('/metrics').expect(200);
+    expect(scrape.text).toMatch(/llm_cost_usd_total\{feature="tutor_questions",model="claude-haiku-5-5"\} [0-9.e-]+/);
+    expect(scrape.text).toContain('premium_quota_rejections_total{feature="study_tools"} 0');
+    const flag = await t.http.get('/api/v2/admin/flags/tutor_questions').set('authorization', admin).expect(200);
+    expect(flag.body).toMatchObject({ feature: 'tutor_questions', enabled: true });
+  });
+
   it('falls back to the rules when the model is down, giving the unit back', async () => {
     const { t, fake } = ctx;
     fake.setDefault({ kind: 'server_error' });

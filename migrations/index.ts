@@ -8,6 +8,7 @@ import { SubscriptionAudit1764400000000 } from './1764400000000-subscription-aud
 import { GradingLeaseHolder1764520000000 } from './1764520000000-grading-lease-holder.js';
 import { CourseSections1764613000000 } from './1764613000000-course-sections.js';
 import { Glossary1764614000000 } from './1764614000000-glossary.js';
+import { StudyTools1764700000000 } from './1764700000000-study-tools.js';
 
 /** Every migration, oldest first. A new migration is added here as well as in this folder. */
 export const ALL_MIGRATIONS = [
@@ -21,4 +22,5 @@ export const ALL_MIGRATIONS = [
   GradingLeaseHolder1764520000000,
   CourseSections1764613000000,
   Glossary1764614000000,
+  StudyTools1764700000000,
 ];

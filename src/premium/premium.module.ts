@@ -21,6 +21,8 @@ import { AssessmentsService } from './assessments/assessments.service.js';
 import { SubmissionIntake } from './assessments/submission-intake.service.js';
 import { PremiumGuard, premiumGateConfig } from './gating/premium.guard.js';
 import { QuotaController } from './quota/quota.controller.js';
+// Study tools: their own module (routes, store, generator), self-contained in study/.
+import { StudyToolsModule } from './study/study-tools.module.js';
 
 /** Phase 2 student features (v2 routes): gated, flagged, quota-limited, cached. */
 @Module({
@@ -30,6 +32,7 @@ import { QuotaController } from './quota/quota.controller.js';
     UsageModule,
     FeatureFlagsModule,
     AssessmentGradingModule,
+    StudyToolsModule,
     AppConfigModule.forFeature(adaptivePathConfig, answerLimitConfig, premiumGateConfig),
   ],
   controllers: [AdaptivePathController, QuotaController, AssessmentsController],

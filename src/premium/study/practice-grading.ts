@@ -4,6 +4,16 @@ import type { PracticeQuestion } from './study.js';
 export type PracticeResult = { question_id: string; correct: boolean; correct_answer: string; explanation: string; section: string };
 export type PracticeGrade = { answers: Record<string, string>; score: number; maxScore: number; results: PracticeResult[] };
 
+/** Longer than any option key: refused before the practice quiz is even looked up. */
+const MAX_KEY_LENGTH = 8;
+
+/** Problems any submission has whatever its quiz: answers that cannot be option keys. */
+export function answerShapeIssues(answers: Record<string, unknown>): FieldIssue[] {
+  return Object.entries(answers)
+    .filter(([, answer]) => typeof answer !== 'string' || answer.length > MAX_KEY_LENGTH)
+    .map(([questionId]) => ({ field: `answers.${questionId}`, issue: 'must be an option key such as a' }));
+}
+
 /**
  * Problems with a submission (empty when acceptable): at least one answer, every key one of the
  * practice's questions, every value one of that question's option keys (any case, spaces trimmed).

@@ -7,7 +7,7 @@ import { PremiumRequestsService, QuotaService } from '../../usage/index.js';
 import { clientGone } from '../client-gone.js';
 import { quotaExceeded, serviceBusy } from '../premium-errors.js';
 import { PracticeAttemptsRepository } from './practice-attempts.repository.js';
-import { gradePractice, practiceAnswerIssues, type PracticeGrade } from './practice-grading.js';
+import { answerShapeIssues, gradePractice, practiceAnswerIssues, type PracticeGrade } from './practice-grading.js';
 import { PracticeSessionsRepository } from './practice-sessions.repository.js';
 import { StudyChapterReader, type StudyChapter } from './study-chapter.js';
 import { StudyGenerator } from './study-generator.js';
@@ -65,6 +65,8 @@ export class StudyToolsService {
 
   /** Grades answers to one of the student's practice quizzes (another's is NOT_FOUND); every submission is graded and kept. */
   async submitPractice(studentId: string, practiceId: string, answers: Record<string, unknown>): Promise<PracticeGrade> {
+    const shape = answerShapeIssues(answers);
+    if (shape.length > 0) throw ApiException.validation(shape, 'The answers are not option keys');
     const owned = await this.sessions.findOwned(practiceId, studentId);
     if (!owned) throw ApiException.notFound(`Practice quiz ${practiceId}`);
     const issues = practiceAnswerIssues(owned.practice.questions, answers);

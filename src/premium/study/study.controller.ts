@@ -7,7 +7,7 @@ import { clientSignal } from '../client-gone.js';
 import { ForFeature } from '../gating/premium-feature.decorator.js';
 import { PremiumGuard, type PremiumRequest } from '../gating/premium.guard.js';
 import {
-  ChapterSummaryDto,
+  StudySummaryDto,
   FlashcardSetDto,
   FlashcardsRequestDto,
   PracticeGradeDto,
@@ -16,7 +16,7 @@ import {
   PracticeQuizRequestDto,
   SubmitPracticeDto,
   SummaryRequestDto,
-  toChapterSummaryDto,
+  toStudySummaryDto,
   toFlashcardSetDto,
   toPracticeGradeDto,
   toPracticeQuizDto,
@@ -94,9 +94,9 @@ export class StudyController {
     description: SHARED,
     errors: [...GENERATING_ERRORS],
   })
-  @ApiOkResponse({ type: ChapterSummaryDto, description: 'The summary' })
-  async summary(@Req() request: Request, @Res({ passthrough: true }) reply: FastifyReply, @Body() body: SummaryRequestDto): Promise<ChapterSummaryDto> {
-    return toChapterSummaryDto(await this.study.summary(studyRequest(request, reply, body.chapter_id, 0)));
+  @ApiOkResponse({ type: StudySummaryDto, description: 'The summary' })
+  async summary(@Req() request: Request, @Res({ passthrough: true }) reply: FastifyReply, @Body() body: SummaryRequestDto): Promise<StudySummaryDto> {
+    return toStudySummaryDto(await this.study.summary(studyRequest(request, reply, body.chapter_id, 0)));
   }
 }
 

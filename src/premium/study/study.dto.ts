@@ -103,7 +103,7 @@ export class PracticeGradeDto {
   @ApiProperty({ type: [PracticeResultDto] }) results!: PracticeResultDto[];
 }
 
-export class ChapterSummaryDto {
+export class StudySummaryDto {
   @ApiProperty({ example: '03-embeddings' }) chapter_id!: string;
   @ApiProperty({ example: '## Embeddings and semantic search\n\n### What an embedding is\n\nAn embedding is a list of numbers…' }) summary_markdown!: string;
   @ApiProperty({ type: [String], example: ['Embedding: a vector that represents the meaning of a text.'] }) key_points!: string[];
@@ -132,7 +132,7 @@ export function toPracticeGradeDto(grade: PracticeGrade): PracticeGradeDto {
   return { score: grade.score, max_score: grade.maxScore, results: grade.results };
 }
 
-export function toChapterSummaryDto(served: ServedMaterial<'summary'>): ChapterSummaryDto {
+export function toStudySummaryDto(served: ServedMaterial<'summary'>): StudySummaryDto {
   const { material } = served;
   return {
     chapter_id: material.chapter_id,

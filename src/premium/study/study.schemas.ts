@@ -20,7 +20,7 @@ export function flashcardsSchema(sectionIds: string[], count: number): z.ZodType
         .min(count)
         .max(count),
     }),
-  ) as z.ZodType<FlashcardSet>;
+  );
 }
 
 /** A few more questions than asked for, so one dropped by the checks still leaves enough. */
@@ -41,7 +41,7 @@ export function practiceSchema(sectionIds: string[], count: number): z.ZodType<P
         .min(count)
         .max(count + PRACTICE_SPARE),
     }),
-  ) as z.ZodType<PracticeDraft>;
+  );
 }
 
 export const summarySchema: z.ZodType<ChapterSummary> = z.object({

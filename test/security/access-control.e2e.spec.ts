@@ -142,7 +142,7 @@ describe('the route table the suite is driven from', () => {
     const got: { route: string; status: number }[] = [];
     const routes = [...API_ROUTES, ...NON_REST_ROUTES];
     for (const route of routes) {
-      const params = route.path.endsWith(':submission_id')
+      const params: Record<string, string> | undefined = route.path.endsWith(':submission_id')
         ? { submission_id: submission }
         : route.path.includes(':practice_id')
           ? { practice_id: practice }

@@ -241,7 +241,11 @@ const goodQuestion = (i: number, section: string) => ({
 const goodPractice = (sections: string[], count: number) => ({ questions: Array.from({ length: count }, (_, i) => goodQuestion(i, sections[0]!)) });
 
 describe('study tools with the (fake) Anthropic model', () => {
-  const env = appOnFakeModel(() => FakeAnthropicServer.start(), (url) => ({ ...retryingFakeModelEnv(url), PREMIUM_STUDY_LIMIT: '50' }));
+  // The breaker stays closed: the failing-model tests must not turn the later ones away.
+  const env = appOnFakeModel(
+    () => FakeAnthropicServer.start(),
+    (url) => ({ ...retryingFakeModelEnv(url), PREMIUM_STUDY_LIMIT: '50', LLM_CIRCUIT_FAILURES: '1000' }),
+  );
   let n = 0;
   const student = () => premiumStudentAs(env.t, `model-${++n}@example.com`);
   beforeEach(() => env.fake.reset());
@@ -309,6 +313,24 @@ describe('study tools with the (fake) Anthropic model', () => {
     expect(up.body.decision_source).toBe('llm');
     expect(fake.requests.length).toBe(calls + 1);
     expect(await studyUnits(t, s)).toBe(1);
+  });
+
+  it('answers every tool from the rules, for no unit, while every model call fails', async () => {
+    const { t, fake } = env;
+    const s = await student();
+    fake.setDefault({ kind: 'overloaded' });
+    const cards = await post(t, s, 'flashcards', { chapter_id: '05-fine-tuning', count: 9 }).expect(200);
+    const quiz = await post(t, s, 'practice-quiz', { chapter_id: '05-fine-tuning', count: 6 }).expect(200);
+    const summary = await post(t, s, 'summary', { chapter_id: '06-ai-apps' }).expect(200);
+    expect([cards.body.decision_source, quiz.body.decision_source, summary.body.decision_source]).toEqual(['rules', 'rules', 'rules']);
+    expect(cards.body.cards).toHaveLength(9);
+    expect(quiz.body.questions).toHaveLength(6);
+    expect(summary.body.key_points.length).toBeGreaterThanOrEqual(3);
+    expect(fake.requests.length).toBeGreaterThanOrEqual(3);
+    expect(await studyUnits(t, s)).toBe(0);
+    // The fallback quiz is still the student's own and gradable.
+    const keys = await storedKeys(t, quiz.body.practice_id);
+    expect((await post(t, s, `practice-quiz/${quiz.body.practice_id}/submit`, { answers: keys }).expect(200)).body).toMatchObject({ score: 6, max_score: 6 });
   });
 
   it('has the model write a practice quiz whose keys only the grade reveals', async () => {

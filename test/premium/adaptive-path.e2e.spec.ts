@@ -80,7 +80,12 @@ describe('adaptive paths with no LLM configured (rules provider)', () => {
     expect(quota.body).toEqual({
       period: period(),
       resets_at: res.body.error.quota.resets_at,
-      features: { adaptive_paths: { used: 10, limit: 10 }, assessments: { used: 0, limit: 20 } },
+      features: {
+        adaptive_paths: { used: 10, limit: 10 },
+        assessments: { used: 0, limit: 20 },
+        tutor_questions: { used: 0, limit: 30 },
+        study_tools: { used: 0, limit: 20 },
+      },
     });
     // A cached path still costs nothing once the quota is spent.
     expect((await t.http.post('/api/v2/adaptive/path').set('authorization', s.auth).send({}).expect(200)).body.decision_source).toBe('cache');

@@ -9,6 +9,7 @@ import { GradingLeaseHolder1764520000000 } from './1764520000000-grading-lease-h
 import { CourseSections1764613000000 } from './1764613000000-course-sections.js';
 import { Glossary1764614000000 } from './1764614000000-glossary.js';
 import { TutorConversations1764690000000 } from './1764690000000-tutor-conversations.js';
+import { StudyTools1764700000000 } from './1764700000000-study-tools.js';
 
 /** Every migration, oldest first. A new migration is added here as well as in this folder. */
 export const ALL_MIGRATIONS = [
@@ -23,4 +24,5 @@ export const ALL_MIGRATIONS = [
   CourseSections1764613000000,
   Glossary1764614000000,
   TutorConversations1764690000000,
+  StudyTools1764700000000,
 ];

@@ -25,6 +25,8 @@ import { TutorAnswerCache } from './tutor/tutor-answer-cache.js';
 import { TutorConversationsRepository } from './tutor/tutor-conversations.repository.js';
 import { TutorController } from './tutor/tutor.controller.js';
 import { TutorService } from './tutor/tutor.service.js';
+// Study tools: their own module (routes, store, generator), self-contained in study/.
+import { StudyToolsModule } from './study/study-tools.module.js';
 
 /** Phase 2 student features (v2 routes): gated, flagged, quota-limited, cached. */
 @Module({
@@ -34,6 +36,7 @@ import { TutorService } from './tutor/tutor.service.js';
     UsageModule,
     FeatureFlagsModule,
     AssessmentGradingModule,
+    StudyToolsModule,
     AppConfigModule.forFeature(adaptivePathConfig, answerLimitConfig, premiumGateConfig),
   ],
   controllers: [AdaptivePathController, QuotaController, AssessmentsController, TutorController],

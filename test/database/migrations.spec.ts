@@ -46,6 +46,10 @@ const ALL_TABLES = [
   'subscription_audit',
   'course_sections',
   'glossary_terms',
+  'study_materials',
+  'study_material_builds',
+  'study_practice_sessions',
+  'study_practice_attempts',
 ].sort();
 
 const columns = (tablesIn: string[]) =>

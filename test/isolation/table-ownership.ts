@@ -31,6 +31,10 @@ export const TABLE_OWNERS: Readonly<Record<string, string>> = {
   assessment_submissions: 'premium',
   assessment_feedback: 'premium',
   grading_batches: 'premium',
+  study_materials: 'premium',
+  study_material_builds: 'premium',
+  study_practice_sessions: 'premium',
+  study_practice_attempts: 'premium',
   llm_alerts: 'admin',
   subscription_audit: 'admin',
 };

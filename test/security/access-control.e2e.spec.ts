@@ -138,12 +138,18 @@ describe('the route table the suite is driven from', () => {
   it('answers each example to a caller with the right access (so the refusals above mean something)', async () => {
     const auth: Record<ApiRoute['access'], string | undefined> = { public: undefined, student: free.auth, premium: premium.auth, admin: adminAuth };
     let submission = '';
+    let practice = '';
     const got: { route: string; status: number }[] = [];
     const routes = [...API_ROUTES, ...NON_REST_ROUTES];
     for (const route of routes) {
-      const params = route.path.endsWith(':submission_id') ? { submission_id: submission } : undefined;
+      const params: Record<string, string> | undefined = route.path.endsWith(':submission_id')
+        ? { submission_id: submission }
+        : route.path.includes(':practice_id')
+          ? { practice_id: practice }
+          : undefined;
       const res = await callRoute(t, route, { auth: auth[route.access], params });
       if (route.path === '/api/v2/assessments/submit') submission = (res.body as { submission_id: string }).submission_id;
+      if (route.path === '/api/v2/study/practice-quiz') practice = (res.body as { practice_id: string }).practice_id;
       got.push({ route: routeName(route), status: res.status });
     }
     expect(got).toEqual(routes.map((r) => ({ route: routeName(r), status: r.ok })));

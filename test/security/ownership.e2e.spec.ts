@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { PremiumRequestsService } from '../../src/usage/premium-requests.service.js';
 import { type Account, newStudent, quotaCounters } from '../support/security/accounts.js';
 import { GOOD_ANSWER } from '../support/security/api-routes.js';
 import { expectNothingWritten } from '../support/security/db-snapshot.js';
@@ -83,6 +84,27 @@ describe("a student asking for another student's objects by id", () => {
         expectApiError(res, 404, 'NOT_FOUND');
       }
     });
+  });
+
+  it("gets 404 NOT_FOUND submitting to another student's practice quiz, exactly as for one that does not exist, and nothing is graded", async () => {
+    const practice = await t.http.post('/api/v2/study/practice-quiz').set('authorization', a.auth).send({ chapter_id: '03-embeddings', count: 3 }).expect(200);
+    const id = practice.body.practice_id as string;
+    // The request's analytics row is written off the request path: in before the snapshot.
+    await t.app.get(PremiumRequestsService).flush();
+    const submit = (practiceId: string, auth: string) =>
+      t.http.post(`/api/v2/study/practice-quiz/${practiceId}/submit`).set('authorization', auth).send({ answers: { p1: 'a' } });
+    const quotas = await quotaCounters(t);
+    await expectNothingWritten(db, async () => {
+      const nobody = randomUUID();
+      const [theirs, missing] = await Promise.all([submit(id, b.auth), submit(nobody, b.auth)]);
+      const e1 = expectApiError(theirs, 404, 'NOT_FOUND');
+      const e2 = expectApiError(missing, 404, 'NOT_FOUND');
+      expect(e1.message.replace(id, '<id>')).toBe(e2.message.replace(nobody, '<id>'));
+      expect(theirs.text).not.toContain(a.id);
+    });
+    expect(await quotaCounters(t)).toEqual(quotas);
+    // The control: the owner's submission is graded.
+    expect((await submit(id, a.auth).expect(200)).body.max_score).toBe(3);
   });
 
   it("gets 403 PREMIUM_REQUIRED as a free student, before any lookup of another student's submission", async () => {

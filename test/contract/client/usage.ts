@@ -170,6 +170,37 @@ export async function useEveryOperation(baseUrl: string, token: string): Promise
     for (const c of f.criteria) read(c.criterion_id, c.score, c.max_score, c.comment);
   }
 
+  // v2 — Study tools: `count` is optional, keys appear only in a grade.
+  const cards = await api.POST('/api/v2/study/flashcards', { body: { chapter_id: '03-embeddings' } });
+  await api.POST('/api/v2/study/flashcards', { body: { chapter_id: '03-embeddings', count: 12 } });
+  if (cards.data) {
+    const source: 'llm' | 'rules' | 'cache' = cards.data.decision_source;
+    read(cards.data.set_id, cards.data.chapter_id, source, cards.data.generated_at);
+    for (const c of cards.data.cards) read(c.front, c.back, c.section);
+  }
+  if (cards.error) readError(cards.error.error, read);
+  if (cards.error?.error.code === 'RATE_LIMIT_EXCEEDED') read(cards.error.error.quota.used, cards.error.error.quota.limit);
+  const practice = await api.POST('/api/v2/study/practice-quiz', { body: { chapter_id: '03-embeddings', count: 5 } });
+  if (practice.data) {
+    const source: 'llm' | 'rules' | 'cache' = practice.data.decision_source;
+    read(practice.data.practice_id, practice.data.chapter_id, source);
+    for (const q of practice.data.questions) for (const o of q.options) read(q.question_id, q.prompt, o.key, o.text);
+  }
+  const practiced = await api.POST('/api/v2/study/practice-quiz/{practice_id}/submit', {
+    params: { path: { practice_id: practice.data?.practice_id ?? '00000000-0000-4000-8000-000000000000' } },
+    body: { answers: { p1: 'a' } },
+  });
+  if (practiced.data) {
+    read(practiced.data.score, practiced.data.max_score);
+    for (const r of practiced.data.results) read(r.question_id, r.correct, r.correct_answer, r.explanation, r.section);
+  }
+  if (practiced.error?.error.code === 'NOT_FOUND') read(practiced.error.error.message);
+  const summary = await api.POST('/api/v2/study/summary', { body: { chapter_id: '03-embeddings' } });
+  if (summary.data) {
+    const source: 'llm' | 'rules' | 'cache' = summary.data.decision_source;
+    read(summary.data.chapter_id, summary.data.summary_markdown, ...summary.data.key_points, source, summary.data.generated_at);
+  }
+
   // v2 — Admin
   const range = { start_date: '2026-11-01', end_date: '2026-11-30' };
   const byFeature = await api.GET('/api/v2/admin/costs', { params: { query: range } });

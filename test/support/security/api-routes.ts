@@ -76,6 +76,19 @@ export const API_ROUTES: readonly ApiRoute[] = [
   },
   { method: 'post', path: '/api/v2/tutor/ask', body: () => ({ question: 'What is chunking in retrieval-augmented generation?' }), access: 'premium', ok: 200 },
 
+  { method: 'post', path: '/api/v2/study/flashcards', body: () => ({ chapter_id: '03-embeddings' }), access: 'premium', ok: 200 },
+  { method: 'post', path: '/api/v2/study/practice-quiz', body: () => ({ chapter_id: '03-embeddings' }), access: 'premium', ok: 200 },
+  // The example id belongs to nobody: the control test substitutes a practice quiz of the caller's own.
+  {
+    method: 'post',
+    path: '/api/v2/study/practice-quiz/:practice_id/submit',
+    params: { practice_id: '00000000-0000-4000-8000-000000000000' },
+    body: () => ({ answers: { p1: 'a' } }),
+    access: 'premium',
+    ok: 200,
+  },
+  { method: 'post', path: '/api/v2/study/summary', body: () => ({ chapter_id: '03-embeddings' }), access: 'premium', ok: 200 },
+
   { method: 'get', path: '/api/v2/admin/costs', query: { ...ADMIN_RANGE, group_by: 'feature' }, access: 'admin', ok: 200 },
   { method: 'get', path: '/api/v2/admin/costs/export', query: { ...ADMIN_RANGE, group_by: 'model' }, access: 'admin', ok: 200 },
   { method: 'get', path: '/api/v2/admin/flags', access: 'admin', ok: 200 },

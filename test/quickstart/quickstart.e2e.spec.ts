@@ -97,6 +97,33 @@ describe('npm start on a bare machine', () => {
     expect(logged).not.toContain('password123');
   });
 
+  it('gives useful rules answers from the glossary, the tutor and every study tool with no key', async () => {
+    const login = await call('POST', '/api/v1/auth/login', undefined, { email: 'premium@test.com', password: 'premium123' });
+    const token = String(login.body.access_token);
+    const term = await call('GET', '/api/v1/glossary/embedding', token);
+    expect(term.status).toBe(200);
+    expect(String(term.body.definition).length).toBeGreaterThan(20);
+
+    const tutor = await call('POST', '/api/v2/tutor/ask', token, { question: 'Why should neighbouring chunks overlap?' });
+    expect(tutor.body).toMatchObject({ off_course: false, decision_source: 'rules' });
+    expect(tutor.body.answer_markdown).toMatch(/^The course covers this in /);
+    expect(tutor.body.citations.length).toBeGreaterThan(0);
+
+    const cards = await call('POST', '/api/v2/study/flashcards', token, { chapter_id: '03-embeddings', count: 5 });
+    expect(cards.status).toBe(200);
+    expect(cards.body.cards).toHaveLength(5);
+    for (const card of cards.body.cards) expect(card.front && card.back && card.section).toBeTruthy();
+    const summary = await call('POST', '/api/v2/study/summary', token, { chapter_id: '03-embeddings' });
+    expect(summary.status).toBe(200);
+    expect(summary.body.key_points.length).toBeGreaterThan(0);
+    const practice = await call('POST', '/api/v2/study/practice-quiz', token, { chapter_id: '03-embeddings', count: 3 });
+    expect(practice.body.questions).toHaveLength(3);
+    const answers = Object.fromEntries(practice.body.questions.map((q: { question_id: string }) => [q.question_id, 'a']));
+    const graded = await call('POST', `/api/v2/study/practice-quiz/${String(practice.body.practice_id)}/submit`, token, { answers });
+    expect(graded.body).toMatchObject({ max_score: 3, results: expect.any(Array) });
+    for (const r of graded.body.results) expect(String(r.explanation).length).toBeGreaterThan(10);
+  });
+
   it('lets an MCP client list and call every tool, the premium ones on the rules provider', async () => {
     const login = await call('POST', '/api/v1/auth/login', undefined, { email: 'premium@test.com', password: 'premium123' });
     const client = await connectMcp(new URL('/mcp', base), `Bearer ${String(login.body.access_token)}`);

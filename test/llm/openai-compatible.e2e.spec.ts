@@ -105,8 +105,8 @@ describe('settings that cannot work together stop the built server at boot with 
     const { code, stderr } = await boot({ LLM_BASE_URL: 'http://127.0.0.1:9/v1' });
     expect(code).toBe(1);
     expect(stderr.trim()).toBe(
-      'Invalid configuration: LLM_BASE_URL is set but no model is named for adaptive_paths and assessments; ' +
-        'set LLM_MODEL (or LLM_MODEL_ADAPTIVE_PATH and LLM_MODEL_ASSESSMENT) to a model the server serves',
+      'Invalid configuration: LLM_BASE_URL is set but no model is named for adaptive_paths, assessments, tutor_questions and study_tools; ' +
+        'set LLM_MODEL (or LLM_MODEL_ADAPTIVE_PATH, LLM_MODEL_ASSESSMENT, LLM_MODEL_TUTOR and LLM_MODEL_STUDY_TOOLS) to a model the server serves',
     );
   });
 

@@ -58,7 +58,7 @@ describe('configuration', () => {
     expect(modelFor(extra, { LLM_MODEL: 'local', LLM_MODEL_TRIAL: 'own' } as never)).toBe('own');
     const realModels = Object.fromEntries(Object.values(real.FEATURES).map((f) => [f.model.env, 'named']));
     const problem = missingModelProblem(realModels);
-    expect(problem).toContain('no model is named for trial_runs; set LLM_MODEL (or LLM_MODEL_ADAPTIVE_PATH and ');
+    expect(problem).toContain('no model is named for trial_runs; set LLM_MODEL (or LLM_MODEL_ADAPTIVE_PATH, ');
     expect(problem).toContain(' and LLM_MODEL_TRIAL) to a model the server serves');
   });
 });

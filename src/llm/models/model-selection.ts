@@ -20,8 +20,13 @@ export function missingModelProblem(config: ModelSettings): string | undefined {
   const missing = LLM_FEATURES.filter((feature) => configuredModel(feature, config) === undefined);
   if (missing.length === 0) return undefined;
   return (
-    `Invalid configuration: LLM_BASE_URL is set but no model is named for ${missing.join(' and ')}; ` +
-    `set LLM_MODEL (or ${LLM_FEATURES.map((f) => FEATURES[f].model.env).join(' and ')}) to a model the server serves`
+    `Invalid configuration: LLM_BASE_URL is set but no model is named for ${inProse(missing)}; ` +
+    `set LLM_MODEL (or ${inProse(LLM_FEATURES.map((f) => FEATURES[f].model.env))}) to a model the server serves`
   );
 }
 
+
+/** `a`, `a and b`, `a, b and c`. */
+function inProse(items: readonly string[]): string {
+  return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
+}

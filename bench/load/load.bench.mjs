@@ -322,11 +322,14 @@ async function main() {
     }
     out('');
     out('## CPU during each run (% of one core per process; machine = % of all cores, neighbours included)');
-    out(`${'scenario'.padEnd(52)} ${pad('conns', 5)} ${pad('app', 6)} ${pad('loadgen', 8)} ${pad('fake', 6)} ${pad('machine', 8)}   ${pad('bare', 6)} ${pad('loadgen', 8)} ${pad('machine', 8)} (its bare run)`);
+    out('(µs/req = the process\'s CPU time over the responses: less sensitive to the neighbours than req/s, though not immune)');
+    out(`${'scenario'.padEnd(52)} ${pad('conns', 5)} ${pad('app', 6)} ${pad('µs/req', 7)} ${pad('loadgen', 8)} ${pad('fake', 6)} ${pad('machine', 8)}   ${pad('bare', 6)} ${pad('µs/req', 7)} ${pad('loadgen', 8)} ${pad('machine', 8)} (its bare run)`);
     for (const r of results) {
       const c = r.cpu;
       const b = r.bare.cpu;
-      out(`${r.scenario.padEnd(52)} ${pad(r.connections, 5)} ${pad(fmt(c.app, 0), 6)} ${pad(fmt(c.loadgen, 0), 8)} ${pad(fmt(c.fake, 0), 6)} ${pad(fmt(c.machine, 0), 8)}   ${pad(fmt(b.bare, 0), 6)} ${pad(fmt(b.loadgen, 0), 8)} ${pad(fmt(b.machine, 0), 8)}`);
+      r.app_cpu_us_per_request = (c.app * 10_000) / r.rps;
+      r.bare_cpu_us_per_request = (b.bare * 10_000) / r.bare.rps;
+      out(`${r.scenario.padEnd(52)} ${pad(r.connections, 5)} ${pad(fmt(c.app, 0), 6)} ${pad(fmt(r.app_cpu_us_per_request, 0), 7)} ${pad(fmt(c.loadgen, 0), 8)} ${pad(fmt(c.fake, 0), 6)} ${pad(fmt(c.machine, 0), 8)}   ${pad(fmt(b.bare, 0), 6)} ${pad(fmt(r.bare_cpu_us_per_request, 0), 7)} ${pad(fmt(b.loadgen, 0), 8)} ${pad(fmt(b.machine, 0), 8)}`);
     }
     if (PROFILE_TOP > 0) {
       out('');
@@ -367,7 +370,8 @@ async function main() {
       scenario: r.scenario, connections: r.connections, rps: r.rps, bare_rps: r.bare.rps, ratio_to_bare: r.ratio_to_bare, p50: r.p50, p90: r.p90, p99: r.p99, max: r.max,
       requests: r.requests, non2xx: r.non2xx, errors: r.errors, timeouts: r.timeouts, statuses: r.statuses,
       server_p50: r.server?.p50, server_p99: r.server?.p99, prom_p50: r.prometheus.p50, prom_p99: r.prometheus.p99,
-      event_loop_lag_p99_ms: r.event_loop_lag_p99_ms, sources: r.sources, profile_top: r.profile?.top, database: r.database, cpu: r.cpu, bare_cpu: r.bare.cpu, verdicts: r.verdicts,
+      event_loop_lag_p99_ms: r.event_loop_lag_p99_ms, app_cpu_us_per_request: r.app_cpu_us_per_request,
+      bare_cpu_us_per_request: r.bare_cpu_us_per_request, sources: r.sources, profile_top: r.profile?.top, database: r.database, cpu: r.cpu, bare_cpu: r.bare.cpu, verdicts: r.verdicts,
     }));
   }
 }

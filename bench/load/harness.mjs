@@ -211,7 +211,13 @@ export async function createDatabase(prefix) {
  * `--import server-timing.preload.mjs` (LOAD_SERVER_TIMING=0 leaves it out) adds in-process
  * request timings read over IPC; the app itself is untouched.
  */
-export async function startApp({ databaseUrl, llmUrl, extraEnv = {}, timing = process.env.LOAD_SERVER_TIMING !== '0' }) {
+export async function startApp({
+  databaseUrl,
+  llmUrl,
+  extraEnv = {},
+  timing = process.env.LOAD_SERVER_TIMING !== '0',
+  profile = Boolean(process.env.LOAD_CPU_PROFILE),
+}) {
   const port = await freePort();
   const env = {
     PATH: process.env.PATH,
@@ -237,7 +243,12 @@ export async function startApp({ databaseUrl, llmUrl, extraEnv = {}, timing = pr
   };
   // LOAD_NODE_ARGS: extra node flags for diagnosis (e.g. --cpu-prof); empty by default.
   const nodeArgs = (process.env.LOAD_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const args = [...nodeArgs, ...(timing ? ['--import', join(HERE, 'server-timing.preload.mjs')] : []), 'dist/src/main.js'];
+  const args = [
+    ...nodeArgs,
+    ...(timing ? ['--import', join(HERE, 'server-timing.preload.mjs')] : []),
+    ...(profile ? ['--import', join(HERE, 'cpu-profile.preload.mjs')] : []),
+    'dist/src/main.js',
+  ];
   const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
   const log = captureLog(child);
   const url = `http://127.0.0.1:${port}`;
@@ -257,7 +268,8 @@ export async function startApp({ databaseUrl, llmUrl, extraEnv = {}, timing = pr
     if (Date.now() > deadline) throw new Error(`the app did not answer /api/v1/health within 120 s:\n${log.tail()}`);
     await sleep(200);
   }
-  const call = timing ? ipc(child) : undefined;
+  const channel = timing || profile ? ipc(child) : undefined;
+  const call = timing ? channel : undefined;
   return {
     url,
     pid: child.pid,
@@ -273,6 +285,16 @@ export async function startApp({ databaseUrl, llmUrl, extraEnv = {}, timing = pr
     },
     /** `METHOD /path 2xx` → in-process durations (ms), or undefined without the preload. */
     timings: async () => (call ? (await call({ timingRequest: 'get' }, 60_000)).samples : undefined),
+    /** V8's sampling profiler around one run (LOAD_CPU_PROFILE set): start, then stop → the .cpuprofile object. */
+    profileStart: async () => {
+      if (profile) await channel({ profileRequest: 'start' });
+    },
+    profileStop: async () => {
+      if (!profile) return undefined;
+      const answer = await channel({ profileRequest: 'stop' }, 120_000);
+      if (answer.error) throw new Error(`CPU profile: ${answer.error}`);
+      return answer.profile;
+    },
     stop: async () => {
       if (exitedEarly !== undefined) return exitedEarly;
       child.kill('SIGTERM');
@@ -578,6 +600,43 @@ export async function forgetRedisKeys(ids) {
   } finally {
     redis.disconnect();
   }
+}
+
+// --- CPU profiles ----------------------------------------------------------------------------------
+
+/**
+ * The `n` functions with the most self time in a V8 .cpuprofile, in % of the non-idle samples:
+ * `{ name, where, percent }`, `where` shortened to the package (node_modules/<pkg>) or the file
+ * under dist/ or node: internals, with the line.
+ */
+export function profileTop(profile, n = 10) {
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const counts = new Map();
+  for (const id of profile.samples) counts.set(id, (counts.get(id) ?? 0) + 1);
+  const bySite = new Map();
+  let total = 0;
+  for (const [id, count] of counts) {
+    const { functionName, url, lineNumber } = byId.get(id).callFrame;
+    if (functionName === '(idle)') continue;
+    total += count;
+    const key = `${functionName || '(anonymous)'}\u0000${shortUrl(url)}:${lineNumber + 1}`;
+    bySite.set(key, (bySite.get(key) ?? 0) + count);
+  }
+  return [...bySite]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, n)
+    .map(([key, count]) => {
+      const [name, where] = key.split('\u0000');
+      return { name, where: where === ':0' ? '' : where, percent: (count / Math.max(1, total)) * 100 };
+    });
+}
+
+function shortUrl(url) {
+  if (!url) return '';
+  const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)\/(.*)$/.exec(url);
+  if (pkg) return `${pkg[1]}/${pkg[2]}`;
+  const dist = /\/dist\/(.*)$/.exec(url);
+  return dist ? dist[1] : url.replace(/^file:\/\//, '');
 }
 
 // --- Prometheus ------------------------------------------------------------------------------------

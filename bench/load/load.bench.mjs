@@ -14,6 +14,16 @@
 // throttle counters stay apart from tests using db 0), LOAD_SERVER_TIMING=0 to leave out the
 // in-process timing preload (the app unobserved: its own throughput; in-process figures are then
 // n/a, the client-side pairs remain), LOAD_NODE_ARGS for extra node flags on the app (e.g. --cpu-prof).
+// LOAD_SCENARIOS: a comma-separated subset of the scenarios to run (default all): chapters, chapter,
+// quiz, progress (v1 reads), submit (quiz submission), path-cache, path-llm (forced refresh); the
+// one-at-a-time figures follow the same selection (chapters, submit, path-cache, path-llm).
+// LOAD_CPU_PROFILE=N (e.g. 10): V8's sampling profiler in the app around each measured run (a
+// preload, started and stopped over IPC), the N functions with the most self time printed per
+// scenario and each profile written to LOAD_CPU_PROFILE_DIR (default dist/bench-profiles) as a
+// .cpuprofile (open in Chrome DevTools or speedscope); sampling adds a little overhead, so take
+// throughput figures from runs without it.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   QUIZ_ID,
   REDIS_URL,
@@ -24,6 +34,8 @@ import {
   compileFakes,
   cpuMs,
   createDatabase,
+  ROOT,
+  profileTop,
   envNumber,
   expectOk,
   fetchJson,
@@ -56,6 +68,10 @@ const SEQUENTIAL = envNumber('LOAD_SEQUENTIAL', 300);
 const LLM_MAX_CONCURRENCY = process.env.LOAD_LLM_MAX_CONCURRENCY ?? '64';
 const LLM_MAX_QUEUE = process.env.LOAD_LLM_MAX_QUEUE ?? '1000';
 const TIMING = process.env.LOAD_SERVER_TIMING !== '0';
+const SELECTED = process.env.LOAD_SCENARIOS ? new Set(process.env.LOAD_SCENARIOS.split(',').map((s) => s.trim()).filter(Boolean)) : undefined;
+const PROFILE_TOP = envNumber('LOAD_CPU_PROFILE', 0);
+const PROFILE_DIR = process.env.LOAD_CPU_PROFILE_DIR ?? join(ROOT, 'dist', 'bench-profiles');
+const selected = (key) => !SELECTED || SELECTED.has(key);
 
 const TARGET = { v1ReadRatio: 0.5, p99At100: 25, overheadP50: 2, overheadP99: 10 };
 const PATH = '/api/v2/adaptive/path';
@@ -129,16 +145,32 @@ async function main() {
     };
 
     // --- The app's scenarios. ---
-    const scenarios = [
-      { name: 'GET /api/v1/chapters', kind: 'v1-read', route: ['GET', '/api/v1/chapters'], path: '/api/v1/chapters',
+    const chapterPath = `/api/v1/chapters/${chapters.json.chapters[0].chapter_id}`;
+    const quizPath = `/api/v1/quizzes/${QUIZ_ID}`;
+    const allScenarios = [
+      { key: 'chapters', name: 'GET /api/v1/chapters', kind: 'v1-read', route: ['GET', '/api/v1/chapters'], path: '/api/v1/chapters',
         requests: [get('/api/v1/chapters')], tokens: students.all },
-      { name: `POST ${QUIZ_SUBMIT}`, kind: 'v1-write', route: ['POST', '/api/v1/quizzes/:quiz_id/submit'], path: QUIZ_SUBMIT,
+      { key: 'chapter', name: `GET ${chapterPath}`, kind: 'v1-read', route: ['GET', '/api/v1/chapters/:chapter_id'], path: chapterPath,
+        requests: [get(chapterPath)], tokens: students.all },
+      { key: 'quiz', name: `GET ${quizPath}`, kind: 'v1-read', route: ['GET', '/api/v1/quizzes/:quiz_id'], path: quizPath,
+        requests: [get(quizPath)], tokens: students.all },
+      { key: 'progress', name: 'GET /api/v1/progress', kind: 'v1-read', route: ['GET', '/api/v1/progress'], path: '/api/v1/progress',
+        requests: [get('/api/v1/progress')], tokens: students.all },
+      { key: 'submit', name: `POST ${QUIZ_SUBMIT}`, kind: 'v1-write', route: ['POST', '/api/v1/quizzes/:quiz_id/submit'], path: QUIZ_SUBMIT,
         requests: [jsonPost(QUIZ_SUBMIT, answers)], tokens: students.all },
-      { name: `POST ${PATH} {} (cache)`, kind: 'v2-cache', route: ['POST', PATH], path: PATH,
+      { key: 'path-cache', name: `POST ${PATH} {} (cache)`, kind: 'v2-cache', route: ['POST', PATH], path: PATH,
         requests: [jsonPost(PATH, {})], tokens: students.premium, before: () => primePathCache(app, students.premium) },
-      { name: `POST ${PATH} {"force_refresh":true}`, kind: 'v2-llm', route: ['POST', PATH], path: PATH,
+      { key: 'path-llm', name: `POST ${PATH} {"force_refresh":true}`, kind: 'v2-llm', route: ['POST', PATH], path: PATH,
         requests: [jsonPost(PATH, { force_refresh: true })], tokens: students.premium },
     ];
+    const scenarios = allScenarios.filter((s) => selected(s.key));
+    if (SELECTED) {
+      const unknown = [...SELECTED].filter((key) => !allScenarios.some((s) => s.key === key));
+      if (unknown.length > 0) throw new Error(`LOAD_SCENARIOS: unknown ${unknown.join(', ')}; known: ${allScenarios.map((s) => s.key).join(', ')}`);
+      out(`scenarios: ${scenarios.map((s) => s.key).join(', ')} (LOAD_SCENARIOS)`);
+    }
+    if (PROFILE_TOP > 0) mkdirSync(PROFILE_DIR, { recursive: true });
+    const byKey = Object.fromEntries(allScenarios.map((s) => [s.key, s]));
 
     const results = [];
     for (const scenario of scenarios) {
@@ -152,7 +184,9 @@ async function main() {
         const sourcesBefore = await premiumSources(db.client);
         const metricsBefore = await scrapeMetrics(app.url);
         const stopSampling = sampleDatabase(db.client, db.name);
+        await app.profileStart();
         const { result: run, cpu } = await withCpu({ app: app.pid, fake: fake.pid }, () => runLoad({ ...options, seconds: SECONDS }));
+        const profile = await app.profileStop();
         const database = stopSampling();
         const metricsAfter = await scrapeMetrics(app.url);
         const timings = await app.timings();
@@ -173,6 +207,7 @@ async function main() {
           event_loop_lag_p99_ms: metricValue(metricsAfter, 'nodejs_eventloop_lag_p99_seconds') * 1000,
           rss_kb: app.rssKb(),
           otherStatuses: timings ? otherStatuses(timings) : undefined,
+          profile: profile ? saveProfile(profile, `${scenario.key}-${connections}`) : undefined,
         });
         if (app.exited() !== undefined) throw new Error(`the app died during "${scenario.name}" at ${connections} connections (${app.exited()}):\n${app.log.tail()}`);
         out(`  done: ${scenario.name} @ ${connections}: ${fmt(run.rps, 0)} req/s (bare just before: ${fmt(bareFigures.rps, 0)} req/s)`);
@@ -200,15 +235,19 @@ async function main() {
     const single = [];
     if (SEQUENTIAL > 0) {
       const token = students.premium[0];
-      single.push({ scenario: scenarios[0].name, ...(await oneAtATime(app, { method: 'GET', path: '/api/v1/chapters', token })) });
-      single.push({ scenario: scenarios[1].name, ...(await oneAtATime(app, { method: 'POST', path: QUIZ_SUBMIT, body: answers, token })) });
-      await primePathCache(app, [token]);
-      single.push({ scenario: scenarios[2].name, ...(await oneAtATime(app, { method: 'POST', path: PATH, body: {}, token })) });
+      for (const key of ['chapters', 'chapter', 'quiz', 'progress']) {
+        if (selected(key)) single.push({ scenario: byKey[key].name, ...(await oneAtATime(app, { method: 'GET', path: byKey[key].path, token })) });
+      }
+      if (selected('submit')) single.push({ scenario: byKey.submit.name, ...(await oneAtATime(app, { method: 'POST', path: QUIZ_SUBMIT, body: answers, token })) });
+      if (selected('path-cache')) {
+        await primePathCache(app, [token]);
+        single.push({ scenario: byKey['path-cache'].name, ...(await oneAtATime(app, { method: 'POST', path: PATH, body: {}, token })) });
+      }
     }
     // The forced refresh, paired request by request with the fake's own time.
-    const sequential = SEQUENTIAL > 0 ? await sequentialOverhead(app, fake, db.client, students.premium[0]) : undefined;
+    const sequential = SEQUENTIAL > 0 && selected('path-llm') ? await sequentialOverhead(app, fake, db.client, students.premium[0]) : undefined;
     if (sequential) {
-      single.push({ scenario: scenarios[3].name, client: sequential.via_app, server: sequential.server, cpu_ms: sequential.cpu_ms });
+      single.push({ scenario: byKey['path-llm'].name, client: sequential.via_app, server: sequential.server, cpu_ms: sequential.cpu_ms });
     }
     figures.one_at_a_time = single.map((r) => ({ scenario: r.scenario, client_p50: r.client.p50, client_p99: r.client.p99,
       server_p50: r.server.p50, server_p99: r.server.p99, app_cpu_ms_per_request: r.cpu_ms }));
@@ -283,11 +322,22 @@ async function main() {
     }
     out('');
     out('## CPU during each run (% of one core per process; machine = % of all cores, neighbours included)');
-    out(`${'scenario'.padEnd(52)} ${pad('conns', 5)} ${pad('app', 6)} ${pad('loadgen', 8)} ${pad('fake', 6)} ${pad('machine', 8)}   ${pad('bare', 6)} ${pad('loadgen', 8)} ${pad('machine', 8)} (its bare run)`);
+    out('(µs/req = the process\'s CPU time over the responses: less sensitive to the neighbours than req/s, though not immune)');
+    out(`${'scenario'.padEnd(52)} ${pad('conns', 5)} ${pad('app', 6)} ${pad('µs/req', 7)} ${pad('loadgen', 8)} ${pad('fake', 6)} ${pad('machine', 8)}   ${pad('bare', 6)} ${pad('µs/req', 7)} ${pad('loadgen', 8)} ${pad('machine', 8)} (its bare run)`);
     for (const r of results) {
       const c = r.cpu;
       const b = r.bare.cpu;
-      out(`${r.scenario.padEnd(52)} ${pad(r.connections, 5)} ${pad(fmt(c.app, 0), 6)} ${pad(fmt(c.loadgen, 0), 8)} ${pad(fmt(c.fake, 0), 6)} ${pad(fmt(c.machine, 0), 8)}   ${pad(fmt(b.bare, 0), 6)} ${pad(fmt(b.loadgen, 0), 8)} ${pad(fmt(b.machine, 0), 8)}`);
+      r.app_cpu_us_per_request = (c.app * 10_000) / r.rps;
+      r.bare_cpu_us_per_request = (b.bare * 10_000) / r.bare.rps;
+      out(`${r.scenario.padEnd(52)} ${pad(r.connections, 5)} ${pad(fmt(c.app, 0), 6)} ${pad(fmt(r.app_cpu_us_per_request, 0), 7)} ${pad(fmt(c.loadgen, 0), 8)} ${pad(fmt(c.fake, 0), 6)} ${pad(fmt(c.machine, 0), 8)}   ${pad(fmt(b.bare, 0), 6)} ${pad(fmt(r.bare_cpu_us_per_request, 0), 7)} ${pad(fmt(b.loadgen, 0), 8)} ${pad(fmt(b.machine, 0), 8)}`);
+    }
+    if (PROFILE_TOP > 0) {
+      out('');
+      out(`## CPU profile of the app during each run (LOAD_CPU_PROFILE): the ${PROFILE_TOP} functions with the most self time, % of non-idle samples`);
+      for (const r of results) {
+        out(`${r.scenario} @ ${r.connections} → ${r.profile.file}`);
+        for (const t of r.profile.top) out(`  ${pad(fmt(t.percent, 1), 5)} %  ${t.name}  ${t.where}`);
+      }
     }
     out('');
     out('## Premium path, our own overhead = forced-refresh time − the fake LLM\'s own time');
@@ -320,9 +370,17 @@ async function main() {
       scenario: r.scenario, connections: r.connections, rps: r.rps, bare_rps: r.bare.rps, ratio_to_bare: r.ratio_to_bare, p50: r.p50, p90: r.p90, p99: r.p99, max: r.max,
       requests: r.requests, non2xx: r.non2xx, errors: r.errors, timeouts: r.timeouts, statuses: r.statuses,
       server_p50: r.server?.p50, server_p99: r.server?.p99, prom_p50: r.prometheus.p50, prom_p99: r.prometheus.p99,
-      event_loop_lag_p99_ms: r.event_loop_lag_p99_ms, sources: r.sources, database: r.database, cpu: r.cpu, bare_cpu: r.bare.cpu, verdicts: r.verdicts,
+      event_loop_lag_p99_ms: r.event_loop_lag_p99_ms, app_cpu_us_per_request: r.app_cpu_us_per_request,
+      bare_cpu_us_per_request: r.bare_cpu_us_per_request, sources: r.sources, profile_top: r.profile?.top, database: r.database, cpu: r.cpu, bare_cpu: r.bare.cpu, verdicts: r.verdicts,
     }));
   }
+}
+
+/** Writes the profile next to the others and returns its file and top functions. */
+function saveProfile(profile, name) {
+  const file = join(PROFILE_DIR, `${name.replace(/[^\w.-]+/g, '_')}.cpuprofile`);
+  writeFileSync(file, JSON.stringify(profile));
+  return { file, top: profileTop(profile, PROFILE_TOP) };
 }
 
 const verdict = (ok) => (ok ? '(ok)' : '(MISS)');

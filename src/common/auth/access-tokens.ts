@@ -1,10 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { JwtService, TokenExpiredError } from '@nestjs/jwt';
 import { Memo } from '../cache/memo.js';
+import type { AuthenticatedStudent } from './authenticated-student.js';
 
 export const JWT_ALGORITHM = 'HS256';
 
 export type TokenCheck = { ok: true; claims: Record<string, unknown> } | { ok: false; reason: 'expired' | 'invalid' };
+
+/** An Authorization header checked: the student and role its token claims, or why not. */
+export type BearerCheck = ({ ok: true } & AuthenticatedStudent) | { ok: false; reason: 'expired' | 'invalid' };
+
+const BEARER = /^Bearer +([A-Za-z0-9._~+/=-]+)$/i;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Enough for every student active within a token's lifetime on one instance; past it, the least recent go. */
 const MAX_REMEMBERED = 20_000;
@@ -19,6 +26,20 @@ export class AccessTokenVerifier {
   private readonly verified = new Memo<{ claims: Record<string, unknown>; expiresAtMs: number }>({ max: MAX_REMEMBERED });
 
   constructor(private readonly jwt: JwtService) {}
+
+  /**
+   * The header's bearer token verified, with claims of our shape (a UUID subject, a known role).
+   * Says nothing of whether the account still exists: the auth guard asks that.
+   */
+  bearer(authorization: string | undefined): BearerCheck {
+    const token = authorization ? BEARER.exec(authorization)?.[1] : undefined;
+    if (!token) return { ok: false, reason: 'invalid' };
+    const check = this.check(token);
+    if (!check.ok) return check;
+    const { sub, role } = check.claims;
+    if (typeof sub !== 'string' || !UUID.test(sub) || (role !== 'student' && role !== 'admin')) return { ok: false, reason: 'invalid' };
+    return { ok: true, studentId: sub, role };
+  }
 
   check(token: string, now = Date.now()): TokenCheck {
     const known = this.verified.peek(token);

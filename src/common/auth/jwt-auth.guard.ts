@@ -6,14 +6,11 @@ import { ApiException } from '../errors/api.exception.js';
 import { ACCOUNT_DIRECTORY, type AccountDirectory } from './account-directory.js';
 import { AccessTokenVerifier } from './access-tokens.js';
 import type { AuthenticatedStudent } from './authenticated-student.js';
-import { IS_PUBLIC } from './public.decorator.js';
+import { PublicRoutes } from './public.decorator.js';
 
 /** How long an instance trusts that a token's account still exists (and its role), to spare a query per request. */
 const ACCOUNT_TTL_MS = 5000;
 const MAX_CACHED_ACCOUNTS = 50_000;
-
-const BEARER = /^Bearer +([A-Za-z0-9._~+/=-]+)$/i;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Global guard: every route needs a valid bearer token unless it is marked @Public(). A valid
@@ -24,27 +21,26 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export class JwtAuthGuard implements CanActivate {
   private readonly accounts = new Memo<Promise<AuthenticatedStudent['role'] | null>>({ max: MAX_CACHED_ACCOUNTS, ttlMs: ACCOUNT_TTL_MS });
 
+  private readonly publicRoutes: PublicRoutes;
+
   constructor(
-    private readonly reflector: Reflector,
+    reflector: Reflector,
     private readonly tokens: AccessTokenVerifier,
     @Inject(ACCOUNT_DIRECTORY) private readonly directory: AccountDirectory,
-  ) {}
+  ) {
+    this.publicRoutes = new PublicRoutes(reflector);
+  }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()])) return true;
+    if (this.publicRoutes.isPublic(context)) return true;
     const request = context.switchToHttp().getRequest<FastifyRequest & { user?: AuthenticatedStudent }>();
-    const token = BEARER.exec(request.headers.authorization ?? '')?.[1];
-    const check = token ? this.tokens.check(token) : undefined;
-    if (!check?.ok) {
-      throw ApiException.unauthorized(check?.reason === 'expired' ? 'The access token has expired' : 'A valid bearer token is required');
+    const check = this.tokens.bearer(request.headers.authorization);
+    if (!check.ok) {
+      throw ApiException.unauthorized(check.reason === 'expired' ? 'The access token has expired' : 'A valid bearer token is required');
     }
-    const { sub, role } = check.claims;
-    if (typeof sub !== 'string' || !UUID.test(sub) || (role !== 'student' && role !== 'admin')) {
-      throw ApiException.unauthorized('A valid bearer token is required');
-    }
-    const current = await this.roleOf(sub);
+    const current = await this.roleOf(check.studentId);
     if (!current) throw ApiException.unauthorized('A valid bearer token is required');
-    request.user = { studentId: sub, role: current };
+    request.user = { studentId: check.studentId, role: current };
     return true;
   }
 

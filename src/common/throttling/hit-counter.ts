@@ -5,6 +5,9 @@ import { RedisGate } from '../redis/redis-gate.js';
 /** A fixed-window count: how many hits so far and how long until the window closes. */
 export type WindowCount = { count: number; ttlMs: number };
 
+/** One counter of a `hitEach` call: its key, window, and the count past which the later ones are not counted. */
+export type LimitedHit = { key: string; windowMs: number; limit: number };
+
 /**
  * Atomic fixed-window counters shared by every instance (Redis), or per process when Redis is
  * not configured or not answering. Used for the request throttlers and the login/register limits.
@@ -12,6 +15,12 @@ export type WindowCount = { count: number; ttlMs: number };
 export interface HitCounter {
   /** Counts one hit in the window that starts with the key's first hit. */
   hit(key: string, windowMs: number): Promise<WindowCount>;
+  /**
+   * Counts the hits in order, in one step (one Redis round trip), stopping after the first one
+   * over its limit: a request refused by one limit is not counted against the next ones. Returns
+   * the counts made, in order.
+   */
+  hitEach(hits: readonly LimitedHit[]): Promise<WindowCount[]>;
   /** Sets the key's count back to zero. */
   reset(key: string): Promise<void>;
   /** Stops background work (the in-process sweeper). */
@@ -41,6 +50,16 @@ export class MemoryHitCounter implements HitCounter {
     return Promise.resolve({ count: window.count, ttlMs: window.expiresAt - now });
   }
 
+  async hitEach(hits: readonly LimitedHit[]): Promise<WindowCount[]> {
+    const counts: WindowCount[] = [];
+    for (const { key, windowMs, limit } of hits) {
+      const counted = await this.hit(key, windowMs);
+      counts.push(counted);
+      if (counted.count > limit) break;
+    }
+    return counts;
+  }
+
   reset(key: string): Promise<void> {
     this.windows.delete(key);
     return Promise.resolve();
@@ -56,21 +75,33 @@ export class MemoryHitCounter implements HitCounter {
   }
 }
 
-// INCR and the first PEXPIRE in one step, so a window can never be left without an expiry.
+// INCR and the first PEXPIRE in one step, so a window can never be left without an expiry. Each
+// key i takes its window ARGV[2i-1] and limit ARGV[2i]; the keys after one over its limit are not
+// counted. Returns count, ttl for each key counted. (The keys of one call must share a hash slot
+// on a Redis Cluster; this app runs one Redis.)
 const HIT_SCRIPT = `
-local count = redis.call('INCR', KEYS[1])
-if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
-local ttl = redis.call('PTTL', KEYS[1])
-if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1]) end
-return {count, ttl}`;
-const HIT_COMMAND = 'courseCompanionThrottleHit';
+local out = {}
+for i, key in ipairs(KEYS) do
+  local window = ARGV[2 * i - 1]
+  local count = redis.call('INCR', key)
+  if count == 1 then redis.call('PEXPIRE', key, window) end
+  local ttl = redis.call('PTTL', key)
+  if ttl < 0 then redis.call('PEXPIRE', key, window); ttl = tonumber(window) end
+  out[#out + 1] = count
+  out[#out + 1] = ttl
+  if count > tonumber(ARGV[2 * i]) then break end
+end
+return out`;
+/** The script is defined once per key count: ioredis needs the count to apply its key prefix. */
+const hitCommand = (keys: number) => `courseCompanionThrottleHit${keys}`;
+type HitCommand = (...keysThenArgs: string[]) => Promise<number[]>;
 
 /**
- * Redis counters (one round trip per hit). While Redis is away the in-process counters stand in,
+ * Redis counters (one round trip per call, however many counters it hits). While Redis is away the in-process counters stand in,
  * so limits still hold per instance instead of failing every request or none.
  */
 export class RedisHitCounter implements HitCounter {
-  private readonly redis: Redis & { [HIT_COMMAND]: (key: string, windowMs: string) => Promise<[number, number]> };
+  private readonly redis: Redis & Record<string, HitCommand | undefined>;
 
   constructor(
     redis: Redis,
@@ -79,18 +110,29 @@ export class RedisHitCounter implements HitCounter {
     private readonly logger: Logger,
     private readonly prefix = 'throttle:',
   ) {
-    // A defined command runs by EVALSHA: Redis need not receive and hash the script on every hit.
-    if (!(HIT_COMMAND in redis)) redis.defineCommand(HIT_COMMAND, { numberOfKeys: 1, lua: HIT_SCRIPT });
     this.redis = redis as typeof this.redis;
   }
 
   async hit(key: string, windowMs: number): Promise<WindowCount> {
+    const [counted] = await this.hitEach([{ key, windowMs, limit: Number.MAX_SAFE_INTEGER }]);
+    return counted!;
+  }
+
+  async hitEach(hits: readonly LimitedHit[]): Promise<WindowCount[]> {
+    if (hits.length === 0) return [];
+    const command = hitCommand(hits.length);
+    // A defined command runs by EVALSHA: Redis need not receive and hash the script on every hit.
+    if (!(command in this.redis)) this.redis.defineCommand(command, { numberOfKeys: hits.length, lua: HIT_SCRIPT });
+    const keys = hits.map((h) => this.prefix + h.key);
+    const args = hits.flatMap((h) => [String(h.windowMs), String(h.limit)]);
     try {
-      const [count, ttlMs] = await this.gate.run(() => this.redis[HIT_COMMAND](this.prefix + key, String(windowMs)));
-      return { count, ttlMs };
+      const reply = await this.gate.run(() => this.redis[command]!(...keys, ...args));
+      const counts: WindowCount[] = [];
+      for (let i = 0; i < reply.length; i += 2) counts.push({ count: reply[i]!, ttlMs: reply[i + 1]! });
+      return counts;
     } catch (error) {
       if (!RedisGate.skipped(error)) this.logger.warn(`rate-limit counter on Redis failed, counting in-process: ${(error as Error).message}`);
-      return this.fallback.hit(key, windowMs);
+      return this.fallback.hitEach(hits);
     }
   }
 

@@ -1,6 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import { GroupCommit } from '../../common/batching/index.js';
+import { isDatabaseUnavailable } from '../../common/errors/index.js';
 import { QuizResult } from './quiz-result.entity.js';
 
 export type HistoryRow = {
@@ -25,18 +28,64 @@ export type ChapterAttempts = {
   latest_completed_at: string | null;
 };
 
+type NewResult = Omit<QuizResult, 'resultId' | 'completedAt'>;
+type SavedResult = { resultId: string; completedAt: Date };
+
+/**
+ * Submissions arriving together share one INSERT and so one commit (one WAL flush, which bounded
+ * the submission rate): a batch of at most MAX_BATCH rows, at most MAX_IN_FLIGHT batches at once
+ * (each holds one pooled connection), each submission answered once the commit holding it returns.
+ */
+const MAX_BATCH = 200;
+const MAX_IN_FLIGHT = 2;
+
 @Injectable()
 export class QuizResultsRepository {
+  private readonly inserts = new GroupCommit<NewResult, SavedResult>((rows) => this.insertMany(rows), {
+    maxBatch: MAX_BATCH,
+    maxInFlight: MAX_IN_FLIGHT,
+    // One row breaking a constraint (its student deleted meanwhile) must not fail the others.
+    retryAlone: (error) => !isDatabaseUnavailable(error),
+  });
+
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  /** One statement, no transaction around it: a submission is a single row. */
-  async save(result: Omit<QuizResult, 'resultId' | 'completedAt'>): Promise<{ resultId: string; completedAt: Date }> {
+  /** Durable when it resolves: committed, alone or with the submissions that came with it. */
+  save(result: NewResult): Promise<SavedResult> {
+    return this.inserts.add(result);
+  }
+
+  /**
+   * One statement for all the rows. Ids are made here to match RETURNING's rows to the inputs;
+   * clock_timestamp() gives each row its own completion time, in input order, as separate
+   * statements had (now() is the same for every row of a statement).
+   */
+  private async insertMany(results: NewResult[]): Promise<SavedResult[]> {
+    const ids = results.map(() => randomUUID());
     const rows: { result_id: string; completed_at: Date }[] = await this.db.query(
-      `INSERT INTO quiz_results (student_id, quiz_id, answers, score, max_score, percentage, passed)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING result_id, completed_at`,
-      [result.studentId, result.quizId, JSON.stringify(result.answers), result.score, result.maxScore, result.percentage, result.passed],
+      `INSERT INTO quiz_results (result_id, student_id, quiz_id, answers, score, max_score, percentage, passed, completed_at)
+       SELECT r.result_id, r.student_id, r.quiz_id, r.answers, r.score, r.max_score, r.percentage, r.passed, clock_timestamp()
+         FROM unnest($1::uuid[], $2::uuid[], $3::varchar[], $4::jsonb[], $5::int[], $6::int[], $7::numeric[], $8::boolean[])
+              WITH ORDINALITY AS r (result_id, student_id, quiz_id, answers, score, max_score, percentage, passed, n)
+        ORDER BY r.n
+       RETURNING result_id, completed_at`,
+      [
+        ids,
+        results.map((r) => r.studentId),
+        results.map((r) => r.quizId),
+        results.map((r) => JSON.stringify(r.answers)),
+        results.map((r) => r.score),
+        results.map((r) => r.maxScore),
+        results.map((r) => r.percentage),
+        results.map((r) => r.passed),
+      ],
     );
-    return { resultId: rows[0]!.result_id, completedAt: rows[0]!.completed_at };
+    const completedAt = new Map(rows.map((row) => [row.result_id, row.completed_at]));
+    return ids.map((resultId) => {
+      const at = completedAt.get(resultId);
+      if (!at) throw new Error('a quiz result was not returned by its INSERT');
+      return { resultId, completedAt: at };
+    });
   }
 
   /** Newest first; `after` is the (completed_at_key, result_id) of the last row already seen. */

@@ -1,0 +1,2 @@
+/** Public API of common/batching. */
+export { GroupCommit, type BatchWriter, type GroupCommitOptions } from './group-commit.js';

@@ -175,7 +175,7 @@ async function runScenario(
   });
   const requests = standIn.premiumRequests(result);
   const policies = new LlmPolicies(policyOptions(config));
-  const gateway = new LlmGateway(createAdapter(config), usage, policies, config);
+  const gateway = new LlmGateway(await createAdapter(config), usage, policies, config);
 
   const state: standIn.StudentState[] = students.map(() => ({ attempts: new Map(), lastQuizAt: null }));
   const results = standIn.quizResults(state, indexOf, catalog);

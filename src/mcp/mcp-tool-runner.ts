@@ -23,6 +23,7 @@ class NoArgumentsDto {}
 export class McpToolRunner {
   private readonly logger = new Logger('McpTools');
   private readonly pipe = createValidationPipe();
+  private document?: () => OpenAPIObject;
   private described?: ReadonlyMap<string, Described>;
 
   constructor(
@@ -30,9 +31,17 @@ export class McpToolRunner {
     private readonly premium: PremiumGuard,
   ) {}
 
-  /** Takes each tool's schemas from its route in the OpenAPI document the app serves (at boot). */
-  describe(document: OpenAPIObject): void {
-    this.described = new Map(
+  /**
+   * Takes each tool's schemas from its route in the OpenAPI document the app serves. The document
+   * is built at the first MCP request, not at boot (bench:cold-start).
+   */
+  describe(document: () => OpenAPIObject): void {
+    this.document = document;
+    this.described = undefined;
+  }
+
+  private build(document: OpenAPIObject): ReadonlyMap<string, Described> {
+    return new Map(
       this.tools.list.map((tool) => {
         const schemas = operationSchemas(document, tool.operationId);
         const listed: Tool = {
@@ -112,7 +121,7 @@ export class McpToolRunner {
   }
 
   private catalog(): ReadonlyMap<string, Described> {
-    if (!this.described) throw new Error('The MCP tools have no schemas: describe() was not called with the OpenAPI document');
-    return this.described;
+    if (!this.document) throw new Error('The MCP tools have no schemas: describe() was not called with the OpenAPI document');
+    return (this.described ??= this.build(this.document()));
   }
 }

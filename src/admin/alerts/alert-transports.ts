@@ -1,4 +1,4 @@
-import nodemailer, { type SMTPTransportOptions, type Transporter } from 'nodemailer';
+import type { SMTPTransportOptions, Transporter } from 'nodemailer';
 import type { AppConfig } from '../../config/index.js';
 
 export type MailConfig = Pick<
@@ -40,13 +40,15 @@ export function alertMailTransport(config: MailConfig): AlertMailTransport {
   if (!recipient) return { kind: 'log', reason: 'no LLM_COST_ALERT_EMAIL configured' };
   const options = smtpOptions(config);
   if (!options) return { kind: 'log', reason: 'no SMTP server configured' };
-  const mailer: Transporter = nodemailer.createTransport(options);
+  // nodemailer is loaded with the first alert, not at every start (bench:cold-start).
+  let mailer: Promise<Transporter> | undefined;
   return {
     kind: 'smtp',
     async send(mail) {
-      await mailer.sendMail({ from: config.SMTP_FROM, to: recipient, subject: mail.subject, text: mail.text });
+      mailer ??= import('nodemailer').then(({ default: nodemailer }) => nodemailer.createTransport(options));
+      await (await mailer).sendMail({ from: config.SMTP_FROM, to: recipient, subject: mail.subject, text: mail.text });
     },
-    close: () => mailer.close(),
+    close: () => void mailer?.then((transport) => transport.close()),
   };
 }
 

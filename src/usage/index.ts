@@ -3,7 +3,7 @@ export type { PriceSource } from './llm-usage-log.entity.js';
 export { PremiumRequestsRepository, type PremiumRequestRow, type RequestFigures } from './premium-requests.repository.js';
 export { PremiumRequestsService, type PremiumRequestRecord } from './premium-requests.service.js';
 export { QuotaService, type QuotaStatus } from './quota/quota.service.js';
-export type { SqlExecutor } from './quota/quota.repository.js';
+export type { QuotaSettlement, SqlExecutor } from './quota/quota.repository.js';
 export { UsageReportRepository, type CallFigures, type UsageGroup, type UsageTotals } from './reports/usage-report.repository.js';
 export { UsageReportsModule } from './reports/usage-reports.module.js';
 export type { UsageEntry } from './usage-entry.js';

@@ -73,11 +73,7 @@ export class AdaptivePathService {
       // Nobody is waiting for this answer: the unit goes back (the model call's usage is logged).
       if (request.signal?.aborted) throw clientGone();
       // Kept when served, given back when the model failed and the rules answered.
-      const used = await this.store.save(built, evidence.changedAt, async (tx) => {
-        if (built.fellBack) return unit.refund(tx);
-        await unit.charge(tx);
-        return undefined;
-      });
+      const used = await this.store.saveSettled(built, evidence.changedAt, (first) => unit.settlement(built.fellBack ? 'refund' : 'charge', first));
       if (used !== undefined) await this.quota.mirrorUsed(request.studentId, FEATURES.adaptive_paths.name, used);
       return built;
     } catch (error) {

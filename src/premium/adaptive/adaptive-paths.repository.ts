@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import type { SqlExecutor } from '../../usage/index.js';
+import type { QuotaSettlement, SqlExecutor } from '../../usage/index.js';
 import type { LearningPath, PathSource } from './adaptive-path.js';
 
 /** A row of adaptive_paths as `latest` selects it (times as ISO text, `reasoning` nullable in the table). */
@@ -38,13 +38,30 @@ export class AdaptivePathsRepository {
    */
   save<T>(path: LearningPath, source: PathSource, evidenceAt: string | null, settle: (tx: SqlExecutor) => Promise<T>): Promise<T> {
     return this.db.transaction(async (tx) => {
-      await tx.query(
-        `INSERT INTO adaptive_paths (path_id, student_id, recommendations, reasoning, decision_source, variant, evidence_at, generated_at, expires_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-        [path.path_id, path.student_id, JSON.stringify(path.recommendations), path.reasoning, source, path.variant,
-          evidenceAt, path.generated_at, path.expires_at],
-      );
+      await tx.query(`INSERT INTO adaptive_paths ${COLUMNS} VALUES ${VALUES}`, values(path, source, evidenceAt));
       return settle(tx);
     });
   }
+
+  /**
+   * The same in one statement (one round trip, atomic by itself): the path's insert and the quota
+   * settlement's CTEs (numbered after the path's nine parameters); the count the settlement returns.
+   */
+  async saveSettled(path: LearningPath, source: PathSource, evidenceAt: string | null, settlement: QuotaSettlement): Promise<number | undefined> {
+    const rows = await this.db.query<{ used: number | null }[]>(
+      `WITH stored_path AS (INSERT INTO adaptive_paths ${COLUMNS} VALUES ${VALUES}), ${settlement.ctes} ${settlement.select}`,
+      [...values(path, source, evidenceAt), ...settlement.params],
+    );
+    return rows[0]?.used ?? undefined;
+  }
+}
+
+/** The parameters of a path's row, $1 to $9 (see COLUMNS and VALUES). */
+export const PATH_PARAMETERS = 9;
+const COLUMNS = '(path_id, student_id, recommendations, reasoning, decision_source, variant, evidence_at, generated_at, expires_at)';
+const VALUES = '($1, $2, $3, $4, $5, $6, $7, $8, $9)';
+
+function values(path: LearningPath, source: PathSource, evidenceAt: string | null): unknown[] {
+  return [path.path_id, path.student_id, JSON.stringify(path.recommendations), path.reasoning, source, path.variant,
+    evidenceAt, path.generated_at, path.expires_at];
 }

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { KEY_VALUE_STORE, type KeyValueStore } from '../../common/cache/index.js';
-import type { SqlExecutor } from '../../usage/index.js';
+import type { QuotaSettlement, SqlExecutor } from '../../usage/index.js';
 import { PATH_TTL_SECONDS, type BuiltPath, type LearningPath } from './adaptive-path.js';
-import { AdaptivePathsRepository } from './adaptive-paths.repository.js';
+import { AdaptivePathsRepository, PATH_PARAMETERS } from './adaptive-paths.repository.js';
 import { PathEvidenceCollector } from './path-evidence.collector.js';
 
 /** A cache entry: the path and the quiz evidence it was built from. */
@@ -42,6 +42,16 @@ export class PathStore {
     const settled = await this.paths.save(built.path, built.source, evidenceAt, settle);
     await this.remember(built.path, evidenceAt);
     return settled;
+  }
+
+  /**
+   * As `save`, with the unit's settlement in the path's own statement: one round trip. `settle`
+   * makes it with the first parameter number it may use.
+   */
+  async saveSettled(built: BuiltPath, evidenceAt: string | null, settle: (first: number) => QuotaSettlement): Promise<number | undefined> {
+    const used = await this.paths.saveSettled(built.path, built.source, evidenceAt, settle(PATH_PARAMETERS + 1));
+    await this.remember(built.path, evidenceAt);
+    return used;
   }
 
   /** Into Redis (best effort: a failed write is a later miss, served from PostgreSQL). */

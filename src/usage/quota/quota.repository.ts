@@ -9,6 +9,9 @@ export type SqlExecutor = { query<T = unknown>(sql: string, parameters?: unknown
 /** One month's counter of one feature for one student. */
 export type QuotaKey = { studentId: string; period: string; feature: PremiumFeature };
 
+/** Part of a caller's statement: named data-modifying CTEs, the SELECT that ends it, their parameters. */
+export type QuotaSettlement = { ctes: string; select: string; params: unknown[] };
+
 /** A counter after expired holds gave their units back, and how many they gave. */
 export type ReleasedHolds = QuotaKey & { used: number; released: number };
 
@@ -57,26 +60,44 @@ export class QuotaRepository {
    * ran, the request was served all the same, so the unit is charged again.
    */
   async charge(tx: SqlExecutor, holdId: string, key: QuotaKey): Promise<void> {
-    await tx.query(
-      `WITH kept AS (DELETE FROM premium_quota_holds WHERE hold_id = $1 RETURNING hold_id)
-       UPDATE premium_usage_quotas SET used = used + 1, updated_at = now()
-        WHERE student_id = $2 AND period = $3 AND feature = $4 AND NOT EXISTS (SELECT 1 FROM kept)`,
-      [holdId, key.studentId, key.period, key.feature],
-    );
+    const part = this.settlement('charge', holdId, key, 1);
+    await tx.query(`WITH ${part.ctes} ${part.select}`, part.params);
   }
 
   /** Gives a held unit back (once: the hold goes with it); the count after, or undefined when the hold was gone. */
   async refundHold(holdId: string, tx: SqlExecutor = this.db): Promise<number | undefined> {
-    const rows = await tx.query<{ used: number }[]>(
-      `WITH gone AS (DELETE FROM premium_quota_holds WHERE hold_id = $1 RETURNING student_id, period, feature),
-       back AS (
+    const part = this.settlement('refund', holdId, undefined, 1);
+    const rows = await tx.query<{ used: number | null }[]>(`WITH ${part.ctes} ${part.select}`, part.params);
+    return rows[0]?.used ?? undefined;
+  }
+
+  /**
+   * `charge` or `refundHold` as data-modifying CTEs for a caller's own statement (its parameters
+   * numbered from `$first`), so an answer and its unit are written in one round trip and commit
+   * together. `select` yields one `used` column: the count after a refund, none after a charge.
+   */
+  settlement(kind: 'charge' | 'refund', holdId: string, key: QuotaKey | undefined, first: number): QuotaSettlement {
+    const $ = (i: number) => `$${first + i}`;
+    if (kind === 'charge') {
+      if (!key) throw new Error('A charge names its counter');
+      return {
+        ctes: `quota_kept AS (DELETE FROM premium_quota_holds WHERE hold_id = ${$(0)} RETURNING hold_id),
+       quota_charged AS (
+         UPDATE premium_usage_quotas SET used = used + 1, updated_at = now()
+          WHERE student_id = ${$(1)} AND period = ${$(2)} AND feature = ${$(3)} AND NOT EXISTS (SELECT 1 FROM quota_kept))`,
+        select: 'SELECT NULL::int AS used WHERE false',
+        params: [holdId, key.studentId, key.period, key.feature],
+      };
+    }
+    return {
+      ctes: `quota_gone AS (DELETE FROM premium_quota_holds WHERE hold_id = ${$(0)} RETURNING student_id, period, feature),
+       quota_back AS (
          UPDATE premium_usage_quotas q SET used = q.used - 1, updated_at = now()
-           FROM gone WHERE q.student_id = gone.student_id AND q.period = gone.period AND q.feature = gone.feature AND q.used > 0
-         RETURNING q.used)
-       SELECT used FROM back`,
-      [holdId],
-    );
-    return rows[0]?.used;
+           FROM quota_gone g WHERE q.student_id = g.student_id AND q.period = g.period AND q.feature = g.feature AND q.used > 0
+         RETURNING q.used)`,
+      select: 'SELECT used FROM quota_back',
+      params: [holdId],
+    };
   }
 
   /** Gives back the units of at most `batch` expired holds (skipping holds another instance is releasing). */

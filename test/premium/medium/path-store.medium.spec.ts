@@ -1,4 +1,6 @@
 import { KEY_VALUE_STORE, type KeyValueStore } from '../../../src/common/cache/index.js';
+import { FEATURES } from '../../../src/common/features/index.js';
+import { QuotaService } from '../../../src/usage/index.js';
 import type { BuiltPath } from '../../../src/premium/adaptive/adaptive-path.js';
 import { AdaptivePathBuildsRepository } from '../../../src/premium/adaptive/adaptive-path-builds.repository.js';
 import { pathHeader } from '../../../src/premium/adaptive/path-generator.js';
@@ -84,6 +86,40 @@ describe('PathStore and single-flight builds (medium: real repositories on Postg
     expect(await rows(student)).toEqual([]);
     expect(await cache.get(cacheKey(student))).toBeNull();
     expect(await store.current(student)).toBeNull();
+  });
+
+  it('stores a path with its unit settled in the same statement: a charge keeps it, a refund gives it back, a failure stores neither', async () => {
+    const quota = m.module.get(QuotaService, { strict: false });
+    const student = await m.newStudent();
+    const counter = async () =>
+      (
+        await m.pool.query(
+          `SELECT used, (SELECT count(*)::int FROM premium_quota_holds WHERE student_id = $1) AS holds FROM premium_usage_quotas WHERE student_id = $1`,
+          [student],
+        )
+      ).rows;
+    const held = async () => {
+      const unit = await quota.take(student, FEATURES.adaptive_paths.name);
+      if (!unit.granted) throw new Error('expected a unit');
+      return unit;
+    };
+
+    const charged = await held();
+    const first = built(student);
+    expect(await store.saveSettled(first, null, (n) => charged.settlement('charge', n))).toBeUndefined();
+    expect(await counter()).toEqual([{ used: 1, holds: 0 }]);
+    expect(await store.current(student)).toEqual(first.path);
+
+    const refunded = await held();
+    expect(await store.saveSettled(built(student), null, (n) => refunded.settlement('refund', n))).toBe(1);
+    expect(await counter()).toEqual([{ used: 1, holds: 0 }]);
+    expect(await rows(student)).toHaveLength(2);
+
+    const failing = await held();
+    const broken = { ...failing.settlement('charge', 10), select: 'SELECT 1 / 0 AS used' };
+    await expect(store.saveSettled(built(student), null, () => broken)).rejects.toThrow(/division by zero/);
+    expect(await rows(student)).toHaveLength(2);
+    expect(await counter()).toEqual([{ used: 2, holds: 1 }]);
   });
 
   it('without the cache entry, serves the newest stored path from PostgreSQL and caches it again', async () => {

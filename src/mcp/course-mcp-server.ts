@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
-import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
+import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import {
   CallToolRequestSchema,
   ErrorCode,
@@ -26,10 +24,20 @@ const INSTRUCTIONS =
   'Tools marked premium need a premium subscription; a refusal says why (error code PREMIUM_REQUIRED, with upgrade_url).';
 
 /**
- * The JSON Schema validator the SDK's server keeps for requests it sends to clients (which ours
- * never does). Without one it builds an Ajv of its own per server, a few milliseconds per request.
+ * The SDK's server side, loaded by the first MCP request rather than at boot (it brings Ajv:
+ * ~120 modules, bench:cold-start). The JSON Schema validator the SDK's server keeps for requests
+ * it sends to clients (which ours never does) is made once: without one it builds an Ajv of its
+ * own per server, a few milliseconds per request.
  */
-const VALIDATOR = new AjvJsonSchemaValidator();
+let serverSdk: ReturnType<typeof loadServerSdk> | undefined;
+async function loadServerSdk() {
+  const [{ Server }, { WebStandardStreamableHTTPServerTransport }, { AjvJsonSchemaValidator }] = await Promise.all([
+    import('@modelcontextprotocol/sdk/server/index.js'),
+    import('@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js'),
+    import('@modelcontextprotocol/sdk/validation/ajv'),
+  ]);
+  return { Server, Transport: WebStandardStreamableHTTPServerTransport, validator: new AjvJsonSchemaValidator() };
+}
 
 /** MCP's "resource not found" (the specification's code; the SDK names none). */
 const RESOURCE_NOT_FOUND = -32002;
@@ -47,8 +55,9 @@ export class CourseMcpServer {
 
   async handle(request: FastifyRequest & { user: AuthenticatedStudent }, reply: FastifyReply, message: object): Promise<Response> {
     const caller: ToolCaller = { student: request.user, requestId: request.id, signal: clientSignal(request, reply) };
-    const server = this.server(caller);
-    const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+    const sdk = await (serverSdk ??= loadServerSdk());
+    const server = this.server(sdk, caller);
+    const transport = new sdk.Transport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     await server.connect(transport);
     try {
       // Parsed and checked as every REST body is; the transport takes it as it is.
@@ -58,8 +67,8 @@ export class CourseMcpServer {
     }
   }
 
-  private server(caller: ToolCaller): Server {
-    const server = new Server(SERVER_INFO, { capabilities: { tools: {}, resources: {} }, instructions: INSTRUCTIONS, jsonSchemaValidator: VALIDATOR });
+  private server(sdk: Awaited<ReturnType<typeof loadServerSdk>>, caller: ToolCaller): Server {
+    const server = new sdk.Server(SERVER_INFO, { capabilities: { tools: {}, resources: {} }, instructions: INSTRUCTIONS, jsonSchemaValidator: sdk.validator });
     server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: this.tools.list() }));
     server.setRequestHandler(CallToolRequestSchema, (call, extra) =>
       this.tools.call(call.params.name, call.params.arguments ?? {}, { ...caller, signal: AbortSignal.any([caller.signal, extra.signal]) }),

@@ -12,8 +12,14 @@
  * input, so the usage it reports is what the real API would bill. Money is integer micro-dollars,
  * priced by the app's price list and cost calculator from that usage.
  *
+ * The realistic month of issue 15 adds, per student, 20 tutor questions run through the real
+ * TutorService (retrieval, shared answer cache, conversations, quota, the model over the same
+ * gateway; tutor-workload.ts, tutor-stand-ins.ts) and 8 study requests whose cost is MODELLED, not
+ * run (study-tools.ts: the study service is not on this branch yet).
+ *
  * Two configurations over the same month: (a) the app's defaults; (b) a naive one: Sonnet for
- * everything, no prompt caching, no response cache, effort high. Prints figures and one JSON line.
+ * everything, no prompt caching, no response cache (no shared tutor answers or study material
+ * either), effort high. Prints figures and one JSON line.
  *
  * Beside this file: settings.ts (the month and the documented facts), stand-ins.ts (what stands in
  * for PostgreSQL and Redis, and the accounting), report.ts (the figures and the printed report).

@@ -164,7 +164,8 @@ function printTutor(r: Result): void {
   );
   console.log(
     `    search stand-in (word overlap, not PostgreSQL): pool questions on course it found nothing relevant for ${int(t.missedOnCourse)}, ` +
-      `off-course pool questions it answered ${int(t.answeredOffCourse)}`,
+      `off-course pool questions it answered ${int(t.answeredOffCourse)}; had the first all gone to the model: ` +
+      `at most +${dollars(Math.round((r.featureMicro.tutor_questions / Math.max(1, calls.total)) * t.missedOnCourse / STUDENTS))} per student`,
   );
 }
 

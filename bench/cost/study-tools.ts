@@ -14,7 +14,7 @@ import { TUTOR_SYSTEM_PROMPT, tutorSchema } from '../../src/premium/tutor/tutor.
 import { between, logNormal, pick, rngFor, uniform, weighted } from './random.js';
 import { THINKING, THINKING_SIGMA } from './settings.js';
 import { countTokens } from './tokens.js';
-import { MINUTE, type SimEvent } from './workload.js';
+import { chapterOf, MINUTE, type SimEvent } from './workload.js';
 
 export const STUDY_REQUESTS_PER_STUDENT = 8;
 
@@ -46,7 +46,7 @@ function countFor(rng: () => number, tool: StudyTool): number {
 export function studyEvents(events: readonly SimEvent[], students: number, seed: string, firstSeq: number): StudyEvent[] {
   const anchors = new Map<number, { at: number; chapterId: string }[]>();
   for (const e of events) {
-    const chapterId = e.kind === 'quiz' ? e.chapterId : e.kind === 'submit' ? e.question.chapter_id : undefined;
+    const chapterId = chapterOf(e);
     if (chapterId) anchors.set(e.student, [...(anchors.get(e.student) ?? []), { at: e.at, chapterId }]);
   }
   const out: StudyEvent[] = [];

@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { between, pick, rngFor, uniform, weighted, type Rng } from './random.js';
-import { MINUTE, type SimEvent } from './workload.js';
+import { chapterOf, MINUTE, type SimEvent } from './workload.js';
 
 export const TUTOR_QUESTIONS_PER_STUDENT = 20;
 
@@ -93,13 +93,6 @@ export function loadPool(root: string): Pool {
     byChapter.set(chapter, [...(byChapter.get(chapter) ?? []), q.question]);
   }
   return { byChapter, offCourse };
-}
-
-/** The chapter a student was working on at an event of the month. */
-function chapterOf(e: SimEvent): string | undefined {
-  if (e.kind === 'quiz') return e.chapterId;
-  if (e.kind === 'submit') return e.question.chapter_id;
-  return undefined;
 }
 
 /** The chapter's questions in a popularity order of their own (fixed for the month), drawn 1/rank. */

@@ -56,7 +56,7 @@ import { TutorService } from '../../src/premium/tutor/tutor.service.js';
 import { FakeAnthropicServer } from '../../test/fakes/anthropic/index.js';
 import { logNormal, rngFor } from './random.js';
 import { dollars, figures, int, mean, pct, percentile, printScenario, printWhatIfs, scale } from './report.js';
-import { noSources, noTokens, noTutorTally, perFeature, type Result } from './result.js';
+import { noSources, noTokens, noTutorTally, perFeature, SIMULATED, type Result } from './result.js';
 import {
   BUDGET_MICRO,
   CACHE_MINIMUM_SOURCES,
@@ -557,7 +557,7 @@ async function main(): Promise<void> {
   shownProgress.done();
   console.log(
     `Ran both configurations ${process.env.BENCH_WORKERS === '0' ? 'one after the other' : 'side by side in two worker threads'}: ` +
-      `${int(a.calls.adaptive_paths.total + a.calls.assessments.total + b.calls.adaptive_paths.total + b.calls.assessments.total)} LLM calls in ` +
+      `${int(SIMULATED.reduce((n, f) => n + a.calls[f].total + b.calls[f].total, 0))} LLM calls in ` +
       `${((performance.now() - started) / 1000).toFixed(1)} s`,
   );
   const [studyA, studyB] = SCENARIOS.map((spec) => studyFor(spec, study, course)) as [StudyCost, StudyCost];

@@ -3,9 +3,11 @@
  * the sizes assumed for issue 15: a summary of 300-400 tokens, about 35 tokens a flashcard and
  * about 120 a practice question (as JSON, counted by the tokenizer). Every answer passes the app's
  * checks: section ids from the schema's enum, distinct card fronts, four distinct options with
- * exactly one correct, prompts that are chapter prose (never the graded quiz's wording).
+ * exactly one correct, prompts that are chapter prose (never the graded quiz's wording), distinct
+ * as the checks compare them (normaliseText).
  */
 import type { PracticeDraft } from '../../src/premium/study/study.schemas.js';
+import { normaliseText } from '../../src/premium/study/study-text.js';
 import type { ChapterSummary, FlashcardSet } from '../../src/premium/study/study.js';
 import { between, pick, type Rng } from './random.js';
 import type { TextBank } from './texts.js';
@@ -54,8 +56,8 @@ export class StudyTexts {
     const cards: FlashcardSet['cards'] = [];
     while (cards.length < count) {
       const front = `${this.bank.prose(rng, chapterId, between(rng, 3, 6)).replace(/\.$/, '')}?`;
-      if (fronts.has(front.toLowerCase())) continue;
-      fronts.add(front.toLowerCase());
+      if (fronts.has(normaliseText(front))) continue;
+      fronts.add(normaliseText(front));
       cards.push({ front, back: this.bank.sentence(rng, chapterId, 8, 14), section: pick(rng, sections) });
     }
     return { cards };
@@ -65,13 +67,20 @@ export class StudyTexts {
   practice(rng: Rng, chapterId: string, sections: readonly string[], count: number): PracticeDraft {
     const total = count + (rng() < 0.5 ? 0 : between(rng, 1, 2));
     const questions: PracticeDraft['questions'] = [];
+    const prompts = new Set<string>();
     while (questions.length < total) {
-      const texts = new Set<string>();
-      while (texts.size < 4) texts.add(this.bank.prose(rng, chapterId, between(rng, 3, 6)).replace(/\.$/, ''));
+      const texts = new Map<string, string>();
+      while (texts.size < 4) {
+        const text = this.bank.prose(rng, chapterId, between(rng, 3, 6)).replace(/\.$/, '');
+        texts.set(normaliseText(text), text);
+      }
+      const prompt = `${this.bank.prose(rng, chapterId, between(rng, 10, 16)).replace(/\.$/, '')}?`;
+      if (prompts.has(normaliseText(prompt))) continue;
+      prompts.add(normaliseText(prompt));
       const correct = between(rng, 0, 3);
       questions.push({
-        prompt: `${this.bank.prose(rng, chapterId, between(rng, 10, 16)).replace(/\.$/, '')}?`,
-        options: [...texts].map((text, i) => ({ text, correct: i === correct })),
+        prompt,
+        options: [...texts.values()].map((text, i) => ({ text, correct: i === correct })),
         explanation: this.bank.sentence(rng, chapterId, 18, 28),
         section: pick(rng, sections),
       });

@@ -14,12 +14,13 @@
  *
  * The realistic month of issue 15 adds, per student, 20 tutor questions run through the real
  * TutorService (retrieval, shared answer cache, conversations, quota, the model over the same
- * gateway; tutor-workload.ts, tutor-stand-ins.ts) and 8 study requests whose cost is MODELLED, not
- * run (study-tools.ts: the study service is not on this branch yet).
+ * gateway; tutor-workload.ts, tutor-stand-ins.ts) and 8 study requests run through the real
+ * StudyToolsService (the shared study_materials store, one unit per generation, the model's
+ * material checked or the rules; study-tools.ts, study-stand-ins.ts, study-texts.ts).
  *
  * Two configurations over the same month: (a) the app's defaults; (b) a naive one: Sonnet for
- * everything, no prompt caching, no response cache (no shared tutor answers or study material
- * either), effort high. Prints figures and one JSON line.
+ * everything, no prompt caching, no response cache (no shared tutor answers, and a study store
+ * that keeps nothing), effort high. Prints figures and one JSON line.
  *
  * Beside this file: settings.ts (the month and the documented facts), stand-ins.ts (what stands in
  * for PostgreSQL and Redis, and the accounting), report.ts (the figures and the printed report).
@@ -52,11 +53,15 @@ import type { AssessmentQuestion } from '../../src/premium/assessments/assessmen
 import { graderSchema, graderSystem } from '../../src/premium/assessments/grader.prompt.js';
 import { ModelGrader } from '../../src/premium/assessments/model-grader.js';
 import { TutorAnswerCache } from '../../src/premium/tutor/tutor-answer-cache.js';
+import { StudyGenerator } from '../../src/premium/study/study-generator.js';
+import { StudySingleFlight } from '../../src/premium/study/study-single-flight.js';
+import { StudyToolsService } from '../../src/premium/study/study-tools.service.js';
 import { TutorService } from '../../src/premium/tutor/tutor.service.js';
+import type { ChapterContent } from '../../src/database/seeding/content.schema.js';
 import { FakeAnthropicServer } from '../../test/fakes/anthropic/index.js';
 import { logNormal, rngFor } from './random.js';
 import { dollars, figures, int, mean, pct, percentile, printScenario, printWhatIfs, scale } from './report.js';
-import { noSources, noTokens, noTutorTally, perFeature, SIMULATED, type Result } from './result.js';
+import { noSources, noStudyTally, noTokens, noTutorTally, perFeature, SIMULATED, type Result } from './result.js';
 import {
   BUDGET_MICRO,
   CACHE_MINIMUM_SOURCES,
@@ -73,7 +78,9 @@ import {
   THINKING_SIGMA,
 } from './settings.js';
 import * as standIn from './stand-ins.js';
-import { studyCost, studyEvents, STUDY_REQUESTS_PER_STUDENT, type StudyCost, type StudyEvent } from './study-tools.js';
+import * as studyStandIn from './study-stand-ins.js';
+import { sectionEnum, StudyTexts } from './study-texts.js';
+import { serveStudy, studyEvents, STUDY_REQUESTS_PER_STUDENT, type StudyEvent, type StudyTool } from './study-tools.js';
 import { TextBank, type StudentAnswer } from './texts.js';
 import { countTokens } from './tokens.js';
 import * as tutorStandIn from './tutor-stand-ins.js';
@@ -85,10 +92,11 @@ import { buildWorkload, DAY, MINUTE, type SimEvent, type Student } from './workl
 type CallContext =
   | { feature: 'adaptive_paths'; seed: string; draft: Recommendation[] }
   | { feature: 'assessments'; seed: string; question: AssessmentQuestion; answer: StudentAnswer }
-  | { feature: 'tutor_questions'; seed: string };
+  | { feature: 'tutor_questions'; seed: string }
+  | { feature: 'study_tools'; seed: string; tool: StudyTool; chapterId: string; count: number };
 
-/** Every event the month's services are run for: today's (workload.ts) and the tutor's. */
-type MonthEvent = SimEvent | TutorEvent;
+/** Every event the month's services are run for: today's (workload.ts), the tutor's and the study tools'. */
+type MonthEvent = SimEvent | TutorEvent | StudyEvent;
 
 const clock = { now: MONTH_START };
 let context: CallContext | null = null;
@@ -118,7 +126,16 @@ function citationEnum(body: any): string[] {
   return values as string[];
 }
 
+/** The study model's answer for the request's tool, sections from the schema's enum. */
+function studyAnswer(texts: StudyTexts, rng: () => number, c: Extract<CallContext, { feature: 'study_tools' }>, body: any): unknown {
+  const schema = body?.output_config?.format?.schema;
+  if (c.tool === 'summary') return texts.summary(rng, c.chapterId);
+  if (c.tool === 'flashcards') return texts.flashcards(rng, c.chapterId, sectionEnum(schema, 'cards'), c.count);
+  return texts.practice(rng, c.chapterId, sectionEnum(schema, 'questions'), c.count);
+}
+
 function answerFor(bank: TextBank) {
+  const study = new StudyTexts(bank);
   return (body: any): unknown => {
     if (!context) return undefined;
     callNo++;
@@ -128,6 +145,12 @@ function answerFor(bank: TextBank) {
       lastReasoningTokens = countTokens(JSON.stringify(plan.reasoning));
       lastAnswerTokens = countTokens(JSON.stringify(plan));
       return plan;
+    }
+    if (context.feature === 'study_tools') {
+      const material = studyAnswer(study, rng, context, body);
+      lastReasoningTokens = 0;
+      lastAnswerTokens = countTokens(JSON.stringify(material));
+      return material;
     }
     if (context.feature === 'tutor_questions') {
       const reply = bank.tutor(rng, citationEnum(body));
@@ -147,7 +170,7 @@ async function runScenario(
   students: Student[],
   events: MonthEvent[],
   catalog: { chapter_id: string; title: string; order: number; prerequisites: string[] }[],
-  course: tutorStandIn.CourseChapter[],
+  course: ChapterContent[],
   bank: TextBank,
 ): Promise<Result> {
   const started = performance.now();
@@ -190,6 +213,7 @@ async function runScenario(
     usageMismatches: 0,
     log: [],
     tutor: noTutorTally(),
+    study: noStudyTally(),
     seconds: 0,
   };
   const indexOf = new Map(students.map((s) => [s.id, s.index]));
@@ -209,7 +233,7 @@ async function runScenario(
   const results = standIn.quizResults(state, indexOf, catalog);
   const pathLimit = scenario.enforcePathQuota ? config.PREMIUM_ADAPTIVE_PATHS_LIMIT : Number.POSITIVE_INFINITY;
   const quota = standIn.quota(
-    { adaptive_paths: pathLimit, assessments: config.PREMIUM_ASSESSMENTS_LIMIT, tutor_questions: config.PREMIUM_TUTOR_LIMIT },
+    { adaptive_paths: pathLimit, assessments: config.PREMIUM_ASSESSMENTS_LIMIT, tutor_questions: config.PREMIUM_TUTOR_LIMIT, study_tools: config.PREMIUM_STUDY_LIMIT },
     { period: '2026-11', resetsAt: new Date(MONTH_START + DAYS * DAY).toISOString() },
   );
   const storage = standIn.adaptivePathStorage();
@@ -231,6 +255,22 @@ async function runScenario(
   const tutor = new TutorService(search, tutorStandIn.tutorChapters(course), tutorStandIn.tutorConversations(), new TutorAnswerCache(tutorStore, search), quota, requests, gateway);
   const conversations = new Map<string, string>();
   const offCoursePool = new Set(events.flatMap((e) => (e.kind === 'tutor' && e.questionKind === 'off_course' ? [e.question] : [])));
+
+  // The real study tools over stand-ins. The app's store always shares (ENABLE_PHASE2_CACHING does
+  // not apply to it); the naive configuration is the app without it: a store that keeps nothing.
+  const practice = studyStandIn.practiceStorage();
+  const chapterTokens = course.map((c) => countTokens(c.content_markdown));
+  Object.assign(result.study.prompt, { chapterMin: Math.min(...chapterTokens), chapterMax: Math.max(...chapterTokens) });
+  const study = new StudyToolsService(
+    quota,
+    studyStandIn.studyChapterReader(course),
+    new StudyGenerator(gateway),
+    studyStandIn.studyMaterials(now, config.ENABLE_PHASE2_CACHING),
+    practice.sessions,
+    practice.attempts,
+    new StudySingleFlight(studyStandIn.studyBuilds()),
+    requests,
+  );
 
   let pending: PendingSubmission | null = null;
   const model = new ModelGrader(gateway);
@@ -256,7 +296,28 @@ async function runScenario(
         continue;
       }
       callNo = 0;
-      if (ev.kind === 'tutor') {
+      if (ev.kind === 'study') {
+        context = { feature: 'study_tools', seed: String(ev.seq), tool: ev.tool, chapterId: ev.chapterId, count: ev.count };
+        const before = result.featureMicro.study_tools;
+        const beforeCalls = result.calls.study_tools.total;
+        try {
+          const served = await serveStudy(study, ev, { studentId: student.id, variant: 'llm', requestId: `req-${ev.seq}` });
+          const t = result.study;
+          const tool = t.byTool[ev.tool];
+          t.requests++;
+          tool.requests++;
+          if (served.source === 'cache') t.served++;
+          else {
+            t.generations++;
+            tool.generations++;
+          }
+          tool.micro += result.featureMicro.study_tools - before;
+          if (result.calls.study_tools.total > beforeCalls) notePrompt(result, fake.requests.at(-1)?.body);
+        } catch (error) {
+          if ((error as { code?: string }).code !== 'RATE_LIMIT_EXCEEDED') throw error;
+          result.quotaRefused++;
+        }
+      } else if (ev.kind === 'tutor') {
         context = { feature: 'tutor_questions', seed: String(ev.seq) };
         const key = `${ev.student}:${ev.conversation}`;
         const conversationId = ev.followUp ? conversations.get(key) : undefined;
@@ -309,6 +370,17 @@ async function runScenario(
   }
   result.seconds = (performance.now() - started) / 1000;
   return result;
+}
+
+/** The study prompt's system and schema sizes (the fake's last request of the generation). */
+function notePrompt(result: Result, body: any): void {
+  const p = result.study.prompt;
+  const system = (body?.system ?? []).reduce((n: number, b: { text: string }) => n + countTokens(b.text), 0);
+  const schema = countTokens(JSON.stringify(body?.output_config?.format?.schema ?? ''));
+  p.systemMin = Math.min(p.systemMin, system);
+  p.systemMax = Math.max(p.systemMax, system);
+  p.schemaMin = Math.min(p.schemaMin, schema);
+  p.schemaMax = Math.max(p.schemaMax, schema);
 }
 
 // --- Checks of the fake's realism options ------------------------------------------------------
@@ -455,10 +527,10 @@ async function setup() {
     assessmentLimit: defaults.PREMIUM_ASSESSMENTS_LIMIT,
     seed: SEED,
   });
-  // The realistic month adds tutor questions (run through TutorService) and study requests (modelled).
+  // The realistic month adds tutor questions (run through TutorService) and study requests (StudyToolsService).
   const tutor = tutorEvents(workload.events, STUDENTS, loadPool(root), SEED, workload.events.length);
   const study = studyEvents(workload.events, STUDENTS, SEED, workload.events.length + tutor.length);
-  const month: MonthEvent[] = [...workload.events, ...tutor].sort((a, b) => a.at - b.at || a.seq - b.seq);
+  const month: MonthEvent[] = [...workload.events, ...tutor, ...study].sort((a, b) => a.at - b.at || a.seq - b.seq);
   return { root, catalog, course, questions, semeval, bank, defaults, workload, tutor, study, month };
 }
 
@@ -560,9 +632,8 @@ async function main(): Promise<void> {
       `${int(SIMULATED.reduce((n, f) => n + a.calls[f].total + b.calls[f].total, 0))} LLM calls in ` +
       `${((performance.now() - started) / 1000).toFixed(1)} s`,
   );
-  const [studyA, studyB] = SCENARIOS.map((spec) => studyFor(spec, study, course)) as [StudyCost, StudyCost];
-  const sa = printScenario('(a)', a, studyA);
-  const sb = printScenario('(b)', b, studyB);
+  const sa = printScenario('(a)', a);
+  const sb = printScenario('(b)', b);
 
   console.log('\nBudget per student-month (the realistic month: tutor and study tools included)');
   for (const [label, s] of [['(a) defaults', sa], ['(b) naive', sb]] as const) {
@@ -575,14 +646,14 @@ async function main(): Promise<void> {
   }
   console.log(
     `  naive / defaults: ${(sb.mean / Math.max(1, sa.mean)).toFixed(2)}x; population of ${int(FULL_POPULATION)}: ` +
-      `(a) ${dollars(scale(a.totalMicro + studyA.totalMicro))} a month, (b) ${dollars(scale(b.totalMicro + studyB.totalMicro))}`,
+      `(a) ${dollars(scale(a.totalMicro))} a month, (b) ${dollars(scale(b.totalMicro))}`,
   );
   console.log('\nPer feature, mean $ per student-month   (a) defaults     (b) naive');
   for (const [name, pick] of [
     ['adaptive paths', (s: typeof sa) => s.paths],
     ['assessments', (s: typeof sa) => s.assessments],
     ['tutor questions', (s: typeof sa) => s.tutor],
-    ['study tools (modelled)', (s: typeof sa) => s.study],
+    ['study tools', (s: typeof sa) => s.study],
     ['total', (s: typeof sa) => s.mean],
   ] as const) {
     console.log(`  ${name.padEnd(38)} ${dollars(pick(sa)).padEnd(16)} ${dollars(pick(sb))}`);
@@ -617,24 +688,12 @@ async function main(): Promise<void> {
       prefix_tokens: sizes,
       cache_min_tokens: { 'claude-sonnet-5-5': sonnetMin, 'claude-haiku-5-5': cacheMinimum('claude-haiku-5-5'), 'claude-opus-5-5': cacheMinimum('claude-opus-5-5') },
       thinking_assumption: { ...THINKING, sigma: THINKING_SIGMA },
-      defaults: figures(a, sa, studyA),
-      naive: figures(b, sb, studyB),
+      defaults: figures(a, sa),
+      naive: figures(b, sb),
       naive_over_defaults: Math.round((100 * sb.mean) / Math.max(1, sa.mean)) / 100,
       what_if_micro_usd_mean: whatIf,
     }),
   );
-}
-
-/** The modelled study tools under a configuration: its model and effort, shared unless the response cache is off. */
-function studyFor(spec: ScenarioSpec, requests: StudyEvent[], course: tutorStandIn.CourseChapter[]): StudyCost {
-  const config = loadConfig({ NODE_ENV: 'test', ...spec.env });
-  return studyCost(requests, course, {
-    model: modelFor('study_tools', config),
-    effort: config.LLM_EFFORT,
-    shared: config.ENABLE_PHASE2_CACHING,
-    students: STUDENTS,
-    seed: SEED,
-  });
 }
 
 function readPackageVersion(root: string, name: string): string {

@@ -3,7 +3,6 @@ import { formatUsd } from '../../src/common/money/index.js';
 import { computeCost, type TokenUsage } from '../../src/llm/pricing/cost-calculator.js';
 import { SIMULATED, type CallRecord, type Feature, type Result, type Tokens } from './result.js';
 import { BUDGET_MICRO, CACHE_TTL_MS, cacheMinimum, FULL_POPULATION, MONTH_TARGET_MICRO, STUDENTS, TARGET_MICRO } from './settings.js';
-import type { StudyCost } from './study-tools.js';
 import { MINUTE } from './workload.js';
 
 export const dollars = (micro: number) => `$${formatUsd(micro)}`;
@@ -69,9 +68,9 @@ export function cacheIfPadded(log: CallRecord[], feature: Feature | null, ttl: '
   return { calls, reads, total };
 }
 
-/** A configuration's figures per student-month: every simulated feature plus the modelled study tools. */
-export function summary(r: Result, study: StudyCost) {
-  const perStudent = r.perStudent.map((m, i) => m + (study.perStudentMicro[i] ?? 0));
+/** A configuration's figures per student-month, every feature included. */
+export function summary(r: Result) {
+  const perStudent = r.perStudent;
   const today = r.perStudentFeature.adaptive_paths.map((m, i) => m + r.perStudentFeature.assessments[i]!);
   const requestsOf = (f: Feature) => Object.values(r.requests[f]).reduce((s, n) => s + n, 0);
   const all = SIMULATED.reduce((acc, f) => {
@@ -90,7 +89,7 @@ export function summary(r: Result, study: StudyCost) {
     paths: mean(r.perStudentFeature.adaptive_paths),
     assessments: mean(r.perStudentFeature.assessments),
     tutor: mean(r.perStudentFeature.tutor_questions),
-    study: mean(study.perStudentMicro),
+    study: mean(r.perStudentFeature.study_tools),
     /** Today's two features alone (the month before issue 15). */
     today: mean(today),
     todayOverTarget: today.filter((m) => m > TARGET_MICRO).length,
@@ -103,35 +102,37 @@ export function summary(r: Result, study: StudyCost) {
   };
 }
 
-export function printScenario(label: string, r: Result, study: StudyCost): ReturnType<typeof summary> {
-  const s = summary(r, study);
+export function printScenario(label: string, r: Result): ReturnType<typeof summary> {
+  const s = summary(r);
   const f = (feature: Feature) => r.requests[feature];
   console.log(`\n${label} ${r.title}`);
   console.log(
-    `  models: adaptive_paths=${r.models.adaptive_paths}, assessments=${r.models.assessments}, tutor_questions=${r.models.tutor_questions}, study_tools=${study.model}; effort ${r.effort}; ` +
+    `  models: adaptive_paths=${r.models.adaptive_paths}, assessments=${r.models.assessments}, tutor_questions=${r.models.tutor_questions}, study_tools=${r.models.study_tools}; effort ${r.effort}; ` +
       `response cache ${r.responseCache ? 'on (24 h, until the next quiz)' : 'off'}; prompt caching ${Number.isFinite(r.promptCacheMinimum.assessments) ? `on (cache_control; cached from ${int(r.promptCacheMinimum.assessments)} tokens)` : 'off'}`,
   );
   console.log(`  $ per student-month: mean ${dollars(s.mean)}  p50 ${dollars(s.p50)}  p95 ${dollars(s.p95)}  max ${dollars(s.max)}`);
   console.log(
-    `    of which adaptive paths ${dollars(s.paths)}, assessments ${dollars(s.assessments)}, tutor ${dollars(s.tutor)}, study tools ${dollars(s.study)} (modelled) (means); ` +
+    `    of which adaptive paths ${dollars(s.paths)}, assessments ${dollars(s.assessments)}, tutor ${dollars(s.tutor)}, study tools ${dollars(s.study)} (means); ` +
       `today's two features alone ${dollars(s.today)}`,
   );
   console.log(
     `  premium requests ${int(s.requests.total)}: cache ${pct2(s.requests.cache, s.requests.total)}%, rules ${pct2(s.requests.rules, s.requests.total)}% ` +
-      `(fallbacks after a model failure: ${int(f('adaptive_paths').fallback + f('assessments').fallback)}), model ${pct2(s.requests.model, s.requests.total)}%, ` +
+      `(fallbacks after a model failure: ${int(SIMULATED.reduce((n, x) => n + f(x).fallback, 0))}), model ${pct2(s.requests.model, s.requests.total)}%, ` +
       `refused (quota) ${int(r.quotaRefused)}`,
   );
   console.log(
     `    adaptive paths ${int(Object.values(f('adaptive_paths')).reduce((a, b) => a + b, 0))}: cache ${int(f('adaptive_paths').cache)}, model ${int(f('adaptive_paths').llm)}, ` +
       `rules ${int(f('adaptive_paths').rules + f('adaptive_paths').fallback)} | assessments ${int(Object.values(f('assessments')).reduce((a, b) => a + b, 0))}: ` +
       `model ${int(f('assessments').llm)}, rules ${int(f('assessments').rules + f('assessments').fallback)} | tutor ${int(Object.values(f('tutor_questions')).reduce((a, b) => a + b, 0))}: ` +
-      `cache ${int(f('tutor_questions').cache)}, model ${int(f('tutor_questions').llm)}, rules ${int(f('tutor_questions').rules + f('tutor_questions').fallback)} (off course ${int(r.tutor.offCourse)})`,
+      `cache ${int(f('tutor_questions').cache)}, model ${int(f('tutor_questions').llm)}, rules ${int(f('tutor_questions').rules + f('tutor_questions').fallback)} (off course ${int(r.tutor.offCourse)}) | ` +
+      `study tools ${int(Object.values(f('study_tools')).reduce((a, b) => a + b, 0))}: cache ${int(f('study_tools').cache)}, model ${int(f('study_tools').llm)}, ` +
+      `rules ${int(f('study_tools').rules + f('study_tools').fallback)}`,
   );
   printTutor(r);
-  printStudy(study);
+  printStudy(r);
   const c = r.calls;
   console.log(
-    `  LLM calls ${int(s.calls)} (adaptive paths ${int(c.adaptive_paths.total)}, assessments ${int(c.assessments.total)}, tutor ${int(c.tutor_questions.total)}); ` +
+    `  LLM calls ${int(s.calls)} (adaptive paths ${int(c.adaptive_paths.total)}, assessments ${int(c.assessments.total)}, tutor ${int(c.tutor_questions.total)}, study tools ${int(c.study_tools.total)}); ` +
       `answers cut off at max_tokens ${int(SIMULATED.reduce((n, x) => n + c[x].truncated, 0))}, other bad answers ${int(SIMULATED.reduce((n, x) => n + c[x].badOutput - c[x].truncated, 0))}, ` +
       `grades failing the app's checks (regraded) ${int(c.assessments.total - c.assessments.badOutput - c.assessments.otherErrors - f('assessments').llm)}`,
   );
@@ -169,21 +170,25 @@ function printTutor(r: Result): void {
   );
 }
 
-function printStudy(study: StudyCost): void {
-  const tool = (name: keyof StudyCost['byTool']) => {
+function printStudy(r: Result): void {
+  const study = r.study;
+  const tokens = r.tokens.study_tools;
+  const calls = r.calls.study_tools;
+  const tool = (name: keyof typeof study.byTool) => {
     const t = study.byTool[name];
     return `${name} ${int(t.requests)} requests/${int(t.generations)} generations ${dollars(t.micro)}`;
   };
   console.log(
-    `  study tools (MODELLED, not run through a service: ${study.shared ? 'each (chapter version, tool, count) generated once and shared' : 'every request generates, nothing shared'}): ` +
+    `  study tools (run through StudyToolsService: ${r.responseCache ? 'each (chapter version, tool, count) generated once and shared' : 'a store that keeps nothing, every request generates'}): ` +
       `${int(study.requests)} requests, ${int(study.generations)} generations, ${int(study.served)} served from the store (${pct(study.served, study.requests)}%); ` +
-      `${dollars(study.totalMicro)} in the month = ${dollars(mean(study.perStudentMicro))} per student` +
-      (study.shared && STUDENTS < FULL_POPULATION ? ` (spread over a sample of ${int(STUDENTS)}: the full population shares each generation more widely)` : ''),
+      `${dollars(r.featureMicro.study_tools)} in the month = ${dollars(mean(r.perStudentFeature.study_tools))} per student` +
+      (r.responseCache && STUDENTS < FULL_POPULATION ? ` (a sample of ${int(STUDENTS)}: the full population shares each generation more widely)` : ''),
   );
   console.log(
-    `    ${tool('summary')}; ${tool('flashcards')}; ${tool('practice')}; per generation ${int(Math.round(study.tokens.input / Math.max(1, study.generations)))} in ` +
-      `(system ${study.promptTokens.system}, schema ${study.promptTokens.schema}, chapter ${int(study.promptTokens.chapterMin)}-${int(study.promptTokens.chapterMax)}), ` +
-      `${int(Math.round(study.tokens.output / Math.max(1, study.generations)))} out (thinking ${int(Math.round(study.tokens.thinking / Math.max(1, study.generations)))})`,
+    `    ${tool('summary')}; ${tool('flashcards')}; ${tool('practice')}; per model call ${int(Math.round((tokens.input + tokens.cacheRead + tokens.cacheWrite5m + tokens.cacheWrite1h) / Math.max(1, calls.total)))} in ` +
+      `(system ${int(study.prompt.systemMin)}-${int(study.prompt.systemMax)}, schema ${int(study.prompt.schemaMin)}-${int(study.prompt.schemaMax)}; cache read ${int(tokens.cacheRead)}, written ${int(tokens.cacheWrite5m + tokens.cacheWrite1h)} in all), ` +
+      `${int(Math.round(tokens.output / Math.max(1, calls.total)))} out (thinking ${int(Math.round(tokens.thinking / Math.max(1, calls.total)))}); ` +
+      `cut off at max_tokens ${int(calls.truncated)}, fallbacks to the rules ${int(r.requests.study_tools.fallback)}`,
   );
 }
 
@@ -220,7 +225,7 @@ export function printWhatIfs(a: Result, sonnetMin: number) {
     sonnet_tutor: mean(sonnetTutor),
   };
   console.log('\nWhat-ifs on (a), re-priced from its exact token counts (not re-simulated; output length assumed unchanged)');
-  console.log(`  claude-haiku-5-5 for every simulated feature: mean ${dollars(whatIf.haiku_all)} per student-month (study tools not included in the what-ifs)`);
+  console.log(`  claude-haiku-5-5 for every feature: mean ${dollars(whatIf.haiku_all)} per student-month`);
   console.log(`  claude-sonnet-5-5 grading too (paths' model): mean ${dollars(whatIf.sonnet_assessments)}`);
   console.log(
     `  cached prefixes padded to ${int(sonnetMin)} tokens (e.g. graded examples): mean ${dollars(whatIf.padded_prefix)}; ` +
@@ -240,7 +245,29 @@ export function printWhatIfs(a: Result, sonnetMin: number) {
 }
 
 /** One configuration's figures for the JSON line. */
-export function figures(r: Result, s: ReturnType<typeof summary>, study: StudyCost) {
+export function figures(r: Result, s: ReturnType<typeof summary>) {
+  const study = r.study;
+  const t = r.tokens.study_tools;
+  const studyFigures = {
+    model: r.models.study_tools,
+    shared: r.responseCache,
+    requests: study.requests,
+    generations: study.generations,
+    served_from_store: study.served,
+    micro_usd_month: r.featureMicro.study_tools,
+    tokens: { input: t.input + t.cacheRead + t.cacheWrite5m + t.cacheWrite1h, output: t.output, thinking: t.thinking },
+    prompt_tokens: {
+      system: study.prompt.systemMax,
+      schema: study.prompt.schemaMax,
+      system_min: finite(study.prompt.systemMin),
+      system_max: study.prompt.systemMax,
+      schema_min: finite(study.prompt.schemaMin),
+      schema_max: study.prompt.schemaMax,
+      chapterMin: study.prompt.chapterMin,
+      chapterMax: study.prompt.chapterMax,
+    },
+    by_tool: study.byTool,
+  };
   return {
     models: r.models,
     effort: r.effort,
@@ -254,10 +281,12 @@ export function figures(r: Result, s: ReturnType<typeof summary>, study: StudyCo
       adaptive_paths_mean: s.paths,
       assessments_mean: s.assessments,
       tutor_questions_mean: s.tutor,
+      study_tools_mean: s.study,
+      /** Kept for readers of earlier lines: the same measured figure (no longer modelled). */
       study_tools_mean_modelled: s.study,
       today_features_mean: s.today,
     },
-    micro_usd_total_for_1000_students: scale(r.totalMicro + study.totalMicro),
+    micro_usd_total_for_1000_students: scale(r.totalMicro),
     premium_requests: s.requests,
     request_share_percent: {
       cache: pct2(s.requests.cache, s.requests.total),
@@ -274,17 +303,11 @@ export function figures(r: Result, s: ReturnType<typeof summary>, study: StudyCo
     students_over_target: s.overTarget,
     students_over_month_target: s.overMonthTarget,
     tutor: r.tutor,
-    study_tools_modelled: {
-      model: study.model,
-      shared: study.shared,
-      requests: study.requests,
-      generations: study.generations,
-      served_from_store: study.served,
-      micro_usd_month: study.totalMicro,
-      tokens: study.tokens,
-      prompt_tokens: study.promptTokens,
-      by_tool: study.byTool,
-    },
+    study_tools: studyFigures,
+    /** Kept for readers of earlier lines: the same measured figures. */
+    study_tools_modelled: studyFigures,
     checks: { usage_mismatches: r.usageMismatches, pricing_mismatches: r.pricingMismatches },
   };
 }
+
+const finite = (n: number) => (Number.isFinite(n) ? n : 0);

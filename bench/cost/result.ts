@@ -2,9 +2,9 @@
 import type { TokenUsage } from '../../src/llm/pricing/cost-calculator.js';
 import type { PremiumRequestRecord } from '../../src/usage/premium-requests.service.js';
 
-/** The features the simulation runs through the app's services (study tools are modelled: study-tools.ts). */
-export type Feature = 'adaptive_paths' | 'assessments' | 'tutor_questions';
-export const SIMULATED: readonly Feature[] = ['adaptive_paths', 'assessments', 'tutor_questions'];
+/** The features the simulation runs through the app's services. */
+export type Feature = 'adaptive_paths' | 'assessments' | 'tutor_questions' | 'study_tools';
+export const SIMULATED: readonly Feature[] = ['adaptive_paths', 'assessments', 'tutor_questions', 'study_tools'];
 export const perFeature = <T>(make: (f: Feature) => T): Record<Feature, T> =>
   Object.fromEntries(SIMULATED.map((f) => [f, make(f)])) as Record<Feature, T>;
 
@@ -48,6 +48,8 @@ export type Result = {
   log: CallRecord[];
   /** The tutor's own figures (cache hits by kind of question, off-course answers). */
   tutor: TutorTally;
+  /** The study tools' own figures (per tool, served from the store). */
+  study: StudyTally;
   seconds: number;
 };
 
@@ -65,3 +67,21 @@ export type TutorTally = {
   answeredOffCourse: number;
 };
 export const noTutorTally = (): TutorTally => ({ asked: 0, offCourse: 0, sharedHits: 0, shareable: 0, followUps: 0, missedOnCourse: 0, answeredOffCourse: 0 });
+
+/** How the study requests were served, per tool of the workload (study-tools.ts). */
+export type StudyTally = {
+  requests: number;
+  /** Requests that generated (the model, or the rules after a failure): not served from the store. */
+  generations: number;
+  served: number;
+  byTool: Record<'summary' | 'flashcards' | 'practice', { requests: number; generations: number; micro: number }>;
+  /** Tokens of each generation's prompt parts, from the bodies the fake received. */
+  prompt: { systemMin: number; systemMax: number; schemaMin: number; schemaMax: number; chapterMin: number; chapterMax: number };
+};
+export const noStudyTally = (): StudyTally => ({
+  requests: 0,
+  generations: 0,
+  served: 0,
+  byTool: { summary: { requests: 0, generations: 0, micro: 0 }, flashcards: { requests: 0, generations: 0, micro: 0 }, practice: { requests: 0, generations: 0, micro: 0 } },
+  prompt: { systemMin: Infinity, systemMax: 0, schemaMin: Infinity, schemaMax: 0, chapterMin: 0, chapterMax: 0 },
+});

@@ -5,7 +5,7 @@
  * the question's content words), so off-course questions reach no model, as in the app.
  */
 import type { ChaptersService, CourseSearchService, SectionHit } from '../../src/core/index.js';
-import { chapterContentHash, splitSections } from '../../src/core/content/course-sections.js';
+import { chapterContentHash, splitSections, termsIn } from '../../src/core/content/course-sections.js';
 import { foldText } from '../../src/core/content/course-text.js';
 import type { TutorAnswer, Turn } from '../../src/premium/tutor/tutor-answer.js';
 import type { TutorConversationsRepository } from '../../src/premium/tutor/tutor-conversations.repository.js';
@@ -37,9 +37,9 @@ export function contentWords(text: string): string[] {
     .map((w) => w.replace(/(ing|ed|es|s)$/, '') || w);
 }
 
-type IndexedSection = { chapter_id: string; section_id: string; heading: string; body: string; words: Set<string>; excerpt: string };
+type IndexedSection = { chapter_id: string; section_id: string; heading: string; body: string; key_terms: string[]; words: Set<string>; excerpt: string };
 
-/** Course search over the seeded chapters: sections by the share of the question's content words they hold. */
+/** Course search over the seeded chapters: sections by the share of the question's content words they hold; a chapter's sections in reading order. */
 export function courseSearch(course: readonly CourseChapter[]): CourseSearchService {
   const sections: IndexedSection[] = course.flatMap((c) =>
     splitSections(c.content_markdown, c.title).map((s) => ({
@@ -47,6 +47,7 @@ export function courseSearch(course: readonly CourseChapter[]): CourseSearchServ
       section_id: s.section_id,
       heading: s.heading,
       body: s.body,
+      key_terms: termsIn(`${s.heading}\n${s.body}`, c.key_terms),
       words: new Set(contentWords(`${s.heading}\n${s.heading}\n${c.title}\n${s.body}`)),
       excerpt: s.body.replace(/[#*_`>|]/g, '').replace(/\s+/g, ' ').trim().slice(0, EXCERPT_CHARS),
     })),
@@ -78,6 +79,9 @@ export function courseSearch(course: readonly CourseChapter[]): CourseSearchServ
     },
     async contentVersions() {
       return versions;
+    },
+    async chapterSections(chapterId: string) {
+      return sections.filter((s) => s.chapter_id === chapterId).map(({ section_id, heading, body, key_terms }) => ({ section_id, heading, body, key_terms }));
     },
   } as unknown as CourseSearchService;
 }

@@ -12,8 +12,15 @@
  * input, so the usage it reports is what the real API would bill. Money is integer micro-dollars,
  * priced by the app's price list and cost calculator from that usage.
  *
+ * The realistic month of issue 15 adds, per student, 20 tutor questions run through the real
+ * TutorService (retrieval, shared answer cache, conversations, quota, the model over the same
+ * gateway; tutor-workload.ts, tutor-stand-ins.ts) and 8 study requests run through the real
+ * StudyToolsService (the shared study_materials store, one unit per generation, the model's
+ * material checked or the rules; study-tools.ts, study-stand-ins.ts, study-texts.ts).
+ *
  * Two configurations over the same month: (a) the app's defaults; (b) a naive one: Sonnet for
- * everything, no prompt caching, no response cache, effort high. Prints figures and one JSON line.
+ * everything, no prompt caching, no response cache (no shared tutor answers, and a study store
+ * that keeps nothing), effort high. Prints figures and one JSON line.
  *
  * Beside this file: settings.ts (the month and the documented facts), stand-ins.ts (what stands in
  * for PostgreSQL and Redis, and the accounting), report.ts (the figures and the printed report).
@@ -45,10 +52,16 @@ import { AssessmentGraderService } from '../../src/premium/assessments/assessmen
 import type { AssessmentQuestion } from '../../src/premium/assessments/assessment-questions.repository.js';
 import { graderSchema, graderSystem } from '../../src/premium/assessments/grader.prompt.js';
 import { ModelGrader } from '../../src/premium/assessments/model-grader.js';
+import { TutorAnswerCache } from '../../src/premium/tutor/tutor-answer-cache.js';
+import { StudyGenerator } from '../../src/premium/study/study-generator.js';
+import { StudySingleFlight } from '../../src/premium/study/study-single-flight.js';
+import { StudyToolsService } from '../../src/premium/study/study-tools.service.js';
+import { TutorService } from '../../src/premium/tutor/tutor.service.js';
+import type { ChapterContent } from '../../src/database/seeding/content.schema.js';
 import { FakeAnthropicServer } from '../../test/fakes/anthropic/index.js';
 import { logNormal, rngFor } from './random.js';
 import { dollars, figures, int, mean, pct, percentile, printScenario, printWhatIfs, scale } from './report.js';
-import { noSources, noTokens, type Result } from './result.js';
+import { noSources, noStudyTally, noTokens, noTutorTally, perFeature, SIMULATED, type Result } from './result.js';
 import {
   BUDGET_MICRO,
   CACHE_MINIMUM_SOURCES,
@@ -57,6 +70,7 @@ import {
   FULL_POPULATION,
   INCONSISTENT_GRADES,
   MONTH_START,
+  MONTH_TARGET_MICRO,
   SEED,
   STUDENTS,
   TARGET_MICRO,
@@ -64,15 +78,25 @@ import {
   THINKING_SIGMA,
 } from './settings.js';
 import * as standIn from './stand-ins.js';
+import * as studyStandIn from './study-stand-ins.js';
+import { sectionEnum, StudyTexts } from './study-texts.js';
+import { serveStudy, studyEvents, STUDY_REQUESTS_PER_STUDENT, type StudyEvent, type StudyTool } from './study-tools.js';
 import { TextBank, type StudentAnswer } from './texts.js';
 import { countTokens } from './tokens.js';
+import * as tutorStandIn from './tutor-stand-ins.js';
+import { loadPool, tutorEvents, TUTOR_QUESTIONS_PER_STUDENT, type TutorEvent } from './tutor-workload.js';
 import { buildWorkload, DAY, MINUTE, type SimEvent, type Student } from './workload.js';
 
 // --- Simulation state shared with the fake's callbacks (calls run one at a time) ----------------
 
 type CallContext =
   | { feature: 'adaptive_paths'; seed: string; draft: Recommendation[] }
-  | { feature: 'assessments'; seed: string; question: AssessmentQuestion; answer: StudentAnswer };
+  | { feature: 'assessments'; seed: string; question: AssessmentQuestion; answer: StudentAnswer }
+  | { feature: 'tutor_questions'; seed: string }
+  | { feature: 'study_tools'; seed: string; tool: StudyTool; chapterId: string; count: number };
+
+/** Every event the month's services are run for: today's (workload.ts), the tutor's and the study tools'. */
+type MonthEvent = SimEvent | TutorEvent | StudyEvent;
 
 const clock = { now: MONTH_START };
 let context: CallContext | null = null;
@@ -92,8 +116,27 @@ function thinkingFor(body: any): number {
   return tokens;
 }
 
+/** The passage ids the tutor's schema allows (`citations.items`, an enum inline or under `$defs`). */
+function citationEnum(body: any): string[] {
+  const schema = body?.output_config?.format?.schema;
+  const items = schema?.properties?.citations?.items;
+  const ref = typeof items?.$ref === 'string' ? String(items.$ref).replace(/^#\/(\$defs|definitions)\//, '') : undefined;
+  const values = ref ? (schema?.$defs?.[ref] ?? schema?.definitions?.[ref])?.enum : items?.enum;
+  if (!Array.isArray(values) || values.length === 0) throw new Error(`The tutor's schema has no citation enum: ${JSON.stringify(schema)}`);
+  return values as string[];
+}
+
+/** The study model's answer for the request's tool, sections from the schema's enum. */
+function studyAnswer(texts: StudyTexts, rng: () => number, c: Extract<CallContext, { feature: 'study_tools' }>, body: any): unknown {
+  const schema = body?.output_config?.format?.schema;
+  if (c.tool === 'summary') return texts.summary(rng, c.chapterId);
+  if (c.tool === 'flashcards') return texts.flashcards(rng, c.chapterId, sectionEnum(schema, 'cards'), c.count);
+  return texts.practice(rng, c.chapterId, sectionEnum(schema, 'questions'), c.count);
+}
+
 function answerFor(bank: TextBank) {
-  return (): unknown => {
+  const study = new StudyTexts(bank);
+  return (body: any): unknown => {
     if (!context) return undefined;
     callNo++;
     const rng = rngFor(SEED, 'answer', context.seed, callNo);
@@ -102,6 +145,18 @@ function answerFor(bank: TextBank) {
       lastReasoningTokens = countTokens(JSON.stringify(plan.reasoning));
       lastAnswerTokens = countTokens(JSON.stringify(plan));
       return plan;
+    }
+    if (context.feature === 'study_tools') {
+      const material = studyAnswer(study, rng, context, body);
+      lastReasoningTokens = 0;
+      lastAnswerTokens = countTokens(JSON.stringify(material));
+      return material;
+    }
+    if (context.feature === 'tutor_questions') {
+      const reply = bank.tutor(rng, citationEnum(body));
+      lastReasoningTokens = 0;
+      lastAnswerTokens = countTokens(JSON.stringify(reply));
+      return reply;
     }
     lastReasoningTokens = 0;
     const grade = bank.grade(rng, context.question, context.answer, rng() >= INCONSISTENT_GRADES);
@@ -113,8 +168,9 @@ function answerFor(bank: TextBank) {
 async function runScenario(
   scenario: { key: string; title: string; env: Record<string, string>; promptCaching: boolean; enforcePathQuota: boolean },
   students: Student[],
-  events: SimEvent[],
+  events: MonthEvent[],
   catalog: { chapter_id: string; title: string; order: number; prerequisites: string[] }[],
+  course: ChapterContent[],
   bank: TextBank,
 ): Promise<Result> {
   const started = performance.now();
@@ -134,7 +190,7 @@ async function runScenario(
     ANTHROPIC_BASE_URL: fake.url,
     ...scenario.env,
   });
-  const models = { adaptive_paths: modelFor('adaptive_paths', config), assessments: modelFor('assessments', config) };
+  const models = perFeature((f) => modelFor(f, config));
 
   const result: Result = {
     key: scenario.key,
@@ -142,26 +198,22 @@ async function runScenario(
     models,
     effort: config.LLM_EFFORT,
     responseCache: config.ENABLE_PHASE2_CACHING,
-    promptCacheMinimum: {
-      adaptive_paths: scenario.promptCaching ? cacheMinimum(models.adaptive_paths) : Infinity,
-      assessments: scenario.promptCaching ? cacheMinimum(models.assessments) : Infinity,
-    },
+    promptCacheMinimum: perFeature((f) => (scenario.promptCaching ? cacheMinimum(models[f]) : Infinity)),
     perStudent: students.map(() => 0),
-    perStudentFeature: { adaptive_paths: students.map(() => 0), assessments: students.map(() => 0) },
+    perStudentFeature: perFeature(() => students.map(() => 0)),
     totalMicro: 0,
-    featureMicro: { adaptive_paths: 0, assessments: 0 },
-    requests: { adaptive_paths: noSources(), assessments: noSources() },
+    featureMicro: perFeature(() => 0),
+    requests: perFeature(() => noSources()),
     quotaRefused: 0,
-    calls: {
-      adaptive_paths: { total: 0, ok: 0, badOutput: 0, otherErrors: 0, truncated: 0 },
-      assessments: { total: 0, ok: 0, badOutput: 0, otherErrors: 0, truncated: 0 },
-    },
-    tokens: { adaptive_paths: noTokens(), assessments: noTokens() },
+    calls: perFeature(() => ({ total: 0, ok: 0, badOutput: 0, otherErrors: 0, truncated: 0 })),
+    tokens: perFeature(() => noTokens()),
     composition: { schema: 0, system: 0, perCall: 0 },
     cacheCalls: { read: 0, write: 0, neither: 0 },
     pricingMismatches: 0,
     usageMismatches: 0,
     log: [],
+    tutor: noTutorTally(),
+    study: noStudyTally(),
     seconds: 0,
   };
   const indexOf = new Map(students.map((s) => [s.id, s.index]));
@@ -181,7 +233,7 @@ async function runScenario(
   const results = standIn.quizResults(state, indexOf, catalog);
   const pathLimit = scenario.enforcePathQuota ? config.PREMIUM_ADAPTIVE_PATHS_LIMIT : Number.POSITIVE_INFINITY;
   const quota = standIn.quota(
-    { adaptive_paths: pathLimit, assessments: config.PREMIUM_ASSESSMENTS_LIMIT },
+    { adaptive_paths: pathLimit, assessments: config.PREMIUM_ASSESSMENTS_LIMIT, tutor_questions: config.PREMIUM_TUTOR_LIMIT, study_tools: config.PREMIUM_STUDY_LIMIT },
     { period: '2026-11', resetsAt: new Date(MONTH_START + DAYS * DAY).toISOString() },
   );
   const storage = standIn.adaptivePathStorage();
@@ -194,6 +246,30 @@ async function runScenario(
     new PathSingleFlight(storage.builds),
     new PathAnalytics(requests),
     config,
+  );
+
+  // The real tutor over stand-ins; its shared cache is a key-value store of its own. With the
+  // response cache off (the naive configuration) that store keeps nothing: every question is asked.
+  const search = tutorStandIn.courseSearch(course);
+  const tutorStore = config.ENABLE_PHASE2_CACHING ? standIn.keyValueStore(now) : standIn.forgetfulStore();
+  const tutor = new TutorService(search, tutorStandIn.tutorChapters(course), tutorStandIn.tutorConversations(), new TutorAnswerCache(tutorStore, search), quota, requests, gateway);
+  const conversations = new Map<string, string>();
+  const offCoursePool = new Set(events.flatMap((e) => (e.kind === 'tutor' && e.questionKind === 'off_course' ? [e.question] : [])));
+
+  // The real study tools over stand-ins. The app's store always shares (ENABLE_PHASE2_CACHING does
+  // not apply to it); the naive configuration is the app without it: a store that keeps nothing.
+  const practice = studyStandIn.practiceStorage();
+  const chapterTokens = course.map((c) => countTokens(c.content_markdown));
+  Object.assign(result.study.prompt, { chapterMin: Math.min(...chapterTokens), chapterMax: Math.max(...chapterTokens) });
+  const study = new StudyToolsService(
+    quota,
+    studyStandIn.studyChapterReader(course),
+    new StudyGenerator(gateway),
+    studyStandIn.studyMaterials(now, config.ENABLE_PHASE2_CACHING),
+    practice.sessions,
+    practice.attempts,
+    new StudySingleFlight(studyStandIn.studyBuilds()),
+    requests,
   );
 
   let pending: PendingSubmission | null = null;
@@ -220,7 +296,42 @@ async function runScenario(
         continue;
       }
       callNo = 0;
-      if (ev.kind === 'path') {
+      if (ev.kind === 'study') {
+        context = { feature: 'study_tools', seed: String(ev.seq), tool: ev.tool, chapterId: ev.chapterId, count: ev.count };
+        const before = result.featureMicro.study_tools;
+        const beforeCalls = result.calls.study_tools.total;
+        try {
+          const served = await serveStudy(study, ev, { studentId: student.id, variant: 'llm', requestId: `req-${ev.seq}` });
+          const t = result.study;
+          const tool = t.byTool[ev.tool];
+          t.requests++;
+          tool.requests++;
+          if (served.source === 'cache') t.served++;
+          else {
+            t.generations++;
+            tool.generations++;
+          }
+          tool.micro += result.featureMicro.study_tools - before;
+          if (result.calls.study_tools.total > beforeCalls) notePrompt(result, fake.requests.at(-1)?.body);
+        } catch (error) {
+          if ((error as { code?: string }).code !== 'RATE_LIMIT_EXCEEDED') throw error;
+          result.quotaRefused++;
+        }
+      } else if (ev.kind === 'tutor') {
+        context = { feature: 'tutor_questions', seed: String(ev.seq) };
+        const key = `${ev.student}:${ev.conversation}`;
+        const conversationId = ev.followUp ? conversations.get(key) : undefined;
+        const answer = await tutor.ask({ studentId: student.id, question: ev.question, chapterId: ev.chapterId, conversationId, variant: 'grounded', requestId: `req-${ev.seq}` });
+        conversations.set(key, answer.conversation_id);
+        const t = result.tutor;
+        t.asked++;
+        if (ev.followUp) t.followUps++;
+        else t.shareable++;
+        if (answer.decision_source === 'cache') t.sharedHits++;
+        if (answer.off_course) t.offCourse++;
+        if (answer.off_course && !offCoursePool.has(ev.question)) t.missedOnCourse++;
+        if (!answer.off_course && ev.questionKind === 'off_course') t.answeredOffCourse++;
+      } else if (ev.kind === 'path') {
         context = { feature: 'adaptive_paths', seed: String(ev.seq), draft: rulesPath(evidenceOf(s)) };
         try {
           await paths.path({ studentId: student.id, forceRefresh: false, variant: 'adaptive', requestId: `req-${ev.seq}` });
@@ -259,6 +370,17 @@ async function runScenario(
   }
   result.seconds = (performance.now() - started) / 1000;
   return result;
+}
+
+/** The study prompt's system and schema sizes (the fake's last request of the generation). */
+function notePrompt(result: Result, body: any): void {
+  const p = result.study.prompt;
+  const system = (body?.system ?? []).reduce((n: number, b: { text: string }) => n + countTokens(b.text), 0);
+  const schema = countTokens(JSON.stringify(body?.output_config?.format?.schema ?? ''));
+  p.systemMin = Math.min(p.systemMin, system);
+  p.systemMax = Math.max(p.systemMax, system);
+  p.schemaMin = Math.min(p.schemaMin, schema);
+  p.schemaMax = Math.max(p.schemaMax, schema);
 }
 
 // --- Checks of the fake's realism options ------------------------------------------------------
@@ -362,7 +484,9 @@ const SCENARIOS: readonly ScenarioSpec[] = [
     : { key: 'defaults', title: 'our defaults (the app with no LLM settings changed)', env: {}, promptCaching: true, enforcePathQuota: true },
   {
     key: 'naive',
-    title: 'naive: claude-sonnet-5-5 for everything, no prompt caching, no response cache (every path request calls the model), effort high',
+    title:
+      'naive: claude-sonnet-5-5 for everything, no prompt caching, no response cache (every path request and tutor question calls the model, ' +
+      'every study request generates), effort high',
     env: { ANTHROPIC_MODEL: 'claude-sonnet-5-5', LLM_EFFORT: 'high', ENABLE_PHASE2_CACHING: 'false' },
     promptCaching: false,
     enforcePathQuota: false,
@@ -403,7 +527,11 @@ async function setup() {
     assessmentLimit: defaults.PREMIUM_ASSESSMENTS_LIMIT,
     seed: SEED,
   });
-  return { root, catalog, questions, semeval, bank, defaults, workload };
+  // The realistic month adds tutor questions (run through TutorService) and study requests (StudyToolsService).
+  const tutor = tutorEvents(workload.events, STUDENTS, loadPool(root), SEED, workload.events.length);
+  const study = studyEvents(workload.events, STUDENTS, SEED, workload.events.length + tutor.length);
+  const month: MonthEvent[] = [...workload.events, ...tutor, ...study].sort((a, b) => a.at - b.at || a.seq - b.seq);
+  return { root, catalog, course, questions, semeval, bank, defaults, workload, tutor, study, month };
 }
 
 /** Events simulated so far per configuration, shown on a terminal (see src/common/cli/progress.ts). */
@@ -432,13 +560,13 @@ function runElsewhere(key: string): Promise<Result> {
 }
 
 async function worker(key: string): Promise<void> {
-  const { catalog, bank, workload } = await setup();
+  const { catalog, course, bank, workload, month } = await setup();
   const spec = SCENARIOS.find((s) => s.key === key)!;
-  parentPort!.postMessage(await runScenario(spec, workload.students, workload.events, catalog, bank));
+  parentPort!.postMessage(await runScenario(spec, workload.students, month, catalog, course, bank));
 }
 
 async function main(): Promise<void> {
-  const { root, catalog, questions, semeval, bank, defaults, workload } = await setup();
+  const { root, catalog, course, questions, semeval, bank, defaults, workload, tutor, study, month } = await setup();
   const { students, events } = workload;
   const count = (kind: SimEvent['kind']) => events.filter((e) => e.kind === kind).length;
   const paths = events.filter((e) => e.kind === 'path');
@@ -463,6 +591,14 @@ async function main(): Promise<void> {
       `${int(submits.length)} graded answers; quotas ${defaults.PREMIUM_ADAPTIVE_PATHS_LIMIT} paths + ${defaults.PREMIUM_ASSESSMENTS_LIMIT} assessments per student ` +
       `(${shortOfQuota} students did not use all path units)`,
   );
+  const tutorKinds = tutor.reduce<Record<string, number>>((acc, e) => ({ ...acc, [e.questionKind]: (acc[e.questionKind] ?? 0) + 1 }), {});
+  const studyTools = study.reduce<Record<string, number>>((acc, e) => ({ ...acc, [e.tool]: (acc[e.tool] ?? 0) + 1 }), {});
+  console.log(
+    `Realistic month (issue 15), on top: ${int(tutor.length)} tutor questions (${TUTOR_QUESTIONS_PER_STUDENT} per student; ` +
+      `${Object.entries(tutorKinds).map(([k, v]) => `${k.replace('_', ' ')} ${int(v)}`).join(', ')}; ${int(tutor.filter((e) => e.chapterId).length)} asked from a chapter page), ` +
+      `${int(study.length)} study requests (${STUDY_REQUESTS_PER_STUDENT} per student; ${Object.entries(studyTools).map(([k, v]) => `${k} ${int(v)}`).join(', ')}; ` +
+      `${int(new Set(study.map((e) => `${e.chapterId}/${e.tool}/${e.count}`)).size)} distinct chapter/tool/count)`,
+  );
   console.log(
     `Answers: words p10 ${percentile(answerWords, 10)}, p50 ${percentile(answerWords, 50)}, p90 ${percentile(answerWords, 90)}, max ${percentile(answerWords, 100)} ` +
       `(honest lengths from ${semeval.length > 0 ? `${int(semeval.length)} SemEval-2013 student answers` : 'the seeded reference answers only (../shared/eval missing)'} ` +
@@ -485,28 +621,47 @@ async function main(): Promise<void> {
   console.log(`  sources: ${CACHE_MINIMUM_SOURCES.join('; ')}`);
 
   const started = performance.now();
-  shownProgress = progress('simulating both configurations (events)', 2 * events.length);
+  shownProgress = progress('simulating both configurations (events)', 2 * month.length);
   const [a, b]: [Result, Result] =
     process.env.BENCH_WORKERS === '0'
-      ? [await runScenario(SCENARIOS[0]!, students, events, catalog, bank), await runScenario(SCENARIOS[1]!, students, events, catalog, bank)]
+      ? [await runScenario(SCENARIOS[0]!, students, month, catalog, course, bank), await runScenario(SCENARIOS[1]!, students, month, catalog, course, bank)]
       : await Promise.all([runElsewhere(SCENARIOS[0]!.key), runElsewhere(SCENARIOS[1]!.key)]);
   shownProgress.done();
   console.log(
     `Ran both configurations ${process.env.BENCH_WORKERS === '0' ? 'one after the other' : 'side by side in two worker threads'}: ` +
-      `${int(a.calls.adaptive_paths.total + a.calls.assessments.total + b.calls.adaptive_paths.total + b.calls.assessments.total)} LLM calls in ` +
+      `${int(SIMULATED.reduce((n, f) => n + a.calls[f].total + b.calls[f].total, 0))} LLM calls in ` +
       `${((performance.now() - started) / 1000).toFixed(1)} s`,
   );
   const sa = printScenario('(a)', a);
   const sb = printScenario('(b)', b);
 
-  console.log('\nBudget per student-month');
+  console.log('\nBudget per student-month (the realistic month: tutor and study tools included)');
   for (const [label, s] of [['(a) defaults', sa], ['(b) naive', sb]] as const) {
     console.log(
       `  ${label.padEnd(13)} mean ${dollars(s.mean)} = ${pct(s.mean, BUDGET_MICRO)}% of the quickstart budget ${dollars(BUDGET_MICRO)}, ` +
-        `${pct(s.mean, TARGET_MICRO)}% of our target ${dollars(TARGET_MICRO)}; students over budget ${s.overBudget}, over target ${s.overTarget} of ${STUDENTS}`,
+        `${pct(s.mean, MONTH_TARGET_MICRO)}% of the realistic month's target ${dollars(MONTH_TARGET_MICRO)} (issue 15); ` +
+        `students over budget ${s.overBudget}, over ${dollars(MONTH_TARGET_MICRO)} ${s.overMonthTarget} of ${STUDENTS}; ` +
+        `today's two features alone ${dollars(s.today)} = ${pct(s.today, TARGET_MICRO)}% of their target ${dollars(TARGET_MICRO)} (${s.todayOverTarget} students over)`,
     );
   }
-  console.log(`  naive / defaults: ${(sb.mean / Math.max(1, sa.mean)).toFixed(2)}x; population of ${int(FULL_POPULATION)}: (a) ${dollars(scale(a.totalMicro))} a month, (b) ${dollars(scale(b.totalMicro))}`);
+  console.log(
+    `  naive / defaults: ${(sb.mean / Math.max(1, sa.mean)).toFixed(2)}x; population of ${int(FULL_POPULATION)}: ` +
+      `(a) ${dollars(scale(a.totalMicro))} a month, (b) ${dollars(scale(b.totalMicro))}`,
+  );
+  console.log('\nPer feature, mean $ per student-month   (a) defaults     (b) naive');
+  for (const [name, pick] of [
+    ['adaptive paths', (s: typeof sa) => s.paths],
+    ['assessments', (s: typeof sa) => s.assessments],
+    ['tutor questions', (s: typeof sa) => s.tutor],
+    ['study tools', (s: typeof sa) => s.study],
+    ['total', (s: typeof sa) => s.mean],
+  ] as const) {
+    console.log(`  ${name.padEnd(38)} ${dollars(pick(sa)).padEnd(16)} ${dollars(pick(sb))}`);
+  }
+  console.log(
+    `  (a) is ${sa.mean <= MONTH_TARGET_MICRO ? 'within' : 'OVER'} the ${dollars(MONTH_TARGET_MICRO)} target: ` +
+      `${dollars(Math.abs(MONTH_TARGET_MICRO - sa.mean))} ${sa.mean <= MONTH_TARGET_MICRO ? 'to spare' : 'too much'}`,
+  );
 
   const whatIf = printWhatIfs(a, sonnetMin);
 
@@ -520,7 +675,15 @@ async function main(): Promise<void> {
       tokenizer: `@anthropic-ai/tokenizer@${readPackageVersion(root, '@anthropic-ai/tokenizer')}`,
       budget_micro_usd: BUDGET_MICRO,
       target_micro_usd: TARGET_MICRO,
-      events: { quiz_attempts: count('quiz'), path_requests: paths.length, graded_answers: submits.length },
+      month_target_micro_usd: MONTH_TARGET_MICRO,
+      events: {
+        quiz_attempts: count('quiz'),
+        path_requests: paths.length,
+        graded_answers: submits.length,
+        tutor_questions: tutor.length,
+        study_requests: study.length,
+      },
+      realistic_month: { tutor_questions_per_student: TUTOR_QUESTIONS_PER_STUDENT, study_requests_per_student: STUDY_REQUESTS_PER_STUDENT },
       answer_words: { p10: percentile(answerWords, 10), p50: percentile(answerWords, 50), p90: percentile(answerWords, 90), max: percentile(answerWords, 100) },
       prefix_tokens: sizes,
       cache_min_tokens: { 'claude-sonnet-5-5': sonnetMin, 'claude-haiku-5-5': cacheMinimum('claude-haiku-5-5'), 'claude-opus-5-5': cacheMinimum('claude-opus-5-5') },

@@ -1,8 +1,8 @@
 /** The cost bench's figures: per-student statistics, re-pricing what-ifs, and the printed report. */
 import { formatUsd } from '../../src/common/money/index.js';
 import { computeCost, type TokenUsage } from '../../src/llm/pricing/cost-calculator.js';
-import type { CallRecord, Feature, Result, Tokens } from './result.js';
-import { BUDGET_MICRO, CACHE_TTL_MS, cacheMinimum, FULL_POPULATION, STUDENTS, TARGET_MICRO } from './settings.js';
+import { SIMULATED, type CallRecord, type Feature, type Result, type Tokens } from './result.js';
+import { BUDGET_MICRO, CACHE_TTL_MS, cacheMinimum, FULL_POPULATION, MONTH_TARGET_MICRO, STUDENTS, TARGET_MICRO } from './settings.js';
 import { MINUTE } from './workload.js';
 
 export const dollars = (micro: number) => `$${formatUsd(micro)}`;
@@ -68,15 +68,17 @@ export function cacheIfPadded(log: CallRecord[], feature: Feature | null, ttl: '
   return { calls, reads, total };
 }
 
+/** A configuration's figures per student-month, every feature included. */
 export function summary(r: Result) {
   const perStudent = r.perStudent;
+  const today = r.perStudentFeature.adaptive_paths.map((m, i) => m + r.perStudentFeature.assessments[i]!);
   const requestsOf = (f: Feature) => Object.values(r.requests[f]).reduce((s, n) => s + n, 0);
-  const all = (['adaptive_paths', 'assessments'] as const).reduce((acc, f) => {
+  const all = SIMULATED.reduce((acc, f) => {
     const s = r.requests[f];
     return { total: acc.total + requestsOf(f), cache: acc.cache + s.cache, rules: acc.rules + s.rules + s.fallback, model: acc.model + s.llm, refused: acc.refused + s.rejected };
   }, { total: 0, cache: 0, rules: 0, model: 0, refused: 0 });
   const tokens = (['input', 'cacheWrite5m', 'cacheWrite1h', 'cacheRead', 'output', 'thinking'] as const).reduce(
-    (acc, k) => ({ ...acc, [k]: r.tokens.adaptive_paths[k] + r.tokens.assessments[k] }),
+    (acc, k) => ({ ...acc, [k]: SIMULATED.reduce((sum, f) => sum + r.tokens[f][k], 0) }),
     {} as Tokens,
   );
   return {
@@ -86,11 +88,17 @@ export function summary(r: Result) {
     max: percentile(perStudent, 100),
     paths: mean(r.perStudentFeature.adaptive_paths),
     assessments: mean(r.perStudentFeature.assessments),
+    tutor: mean(r.perStudentFeature.tutor_questions),
+    study: mean(r.perStudentFeature.study_tools),
+    /** Today's two features alone (the month before issue 15). */
+    today: mean(today),
+    todayOverTarget: today.filter((m) => m > TARGET_MICRO).length,
     overBudget: perStudent.filter((m) => m > BUDGET_MICRO).length,
     overTarget: perStudent.filter((m) => m > TARGET_MICRO).length,
+    overMonthTarget: perStudent.filter((m) => m > MONTH_TARGET_MICRO).length,
     requests: all,
     tokens,
-    calls: r.calls.adaptive_paths.total + r.calls.assessments.total,
+    calls: SIMULATED.reduce((sum, f) => sum + r.calls[f].total, 0),
   };
 }
 
@@ -99,25 +107,33 @@ export function printScenario(label: string, r: Result): ReturnType<typeof summa
   const f = (feature: Feature) => r.requests[feature];
   console.log(`\n${label} ${r.title}`);
   console.log(
-    `  models: adaptive_paths=${r.models.adaptive_paths}, assessments=${r.models.assessments}; effort ${r.effort}; ` +
+    `  models: adaptive_paths=${r.models.adaptive_paths}, assessments=${r.models.assessments}, tutor_questions=${r.models.tutor_questions}, study_tools=${r.models.study_tools}; effort ${r.effort}; ` +
       `response cache ${r.responseCache ? 'on (24 h, until the next quiz)' : 'off'}; prompt caching ${Number.isFinite(r.promptCacheMinimum.assessments) ? `on (cache_control; cached from ${int(r.promptCacheMinimum.assessments)} tokens)` : 'off'}`,
   );
   console.log(`  $ per student-month: mean ${dollars(s.mean)}  p50 ${dollars(s.p50)}  p95 ${dollars(s.p95)}  max ${dollars(s.max)}`);
-  console.log(`    of which adaptive paths ${dollars(s.paths)}, assessments ${dollars(s.assessments)} (means)`);
+  console.log(
+    `    of which adaptive paths ${dollars(s.paths)}, assessments ${dollars(s.assessments)}, tutor ${dollars(s.tutor)}, study tools ${dollars(s.study)} (means); ` +
+      `today's two features alone ${dollars(s.today)}`,
+  );
   console.log(
     `  premium requests ${int(s.requests.total)}: cache ${pct2(s.requests.cache, s.requests.total)}%, rules ${pct2(s.requests.rules, s.requests.total)}% ` +
-      `(fallbacks after a model failure: ${int(f('adaptive_paths').fallback + f('assessments').fallback)}), model ${pct2(s.requests.model, s.requests.total)}%, ` +
+      `(fallbacks after a model failure: ${int(SIMULATED.reduce((n, x) => n + f(x).fallback, 0))}), model ${pct2(s.requests.model, s.requests.total)}%, ` +
       `refused (quota) ${int(r.quotaRefused)}`,
   );
   console.log(
     `    adaptive paths ${int(Object.values(f('adaptive_paths')).reduce((a, b) => a + b, 0))}: cache ${int(f('adaptive_paths').cache)}, model ${int(f('adaptive_paths').llm)}, ` +
       `rules ${int(f('adaptive_paths').rules + f('adaptive_paths').fallback)} | assessments ${int(Object.values(f('assessments')).reduce((a, b) => a + b, 0))}: ` +
-      `model ${int(f('assessments').llm)}, rules ${int(f('assessments').rules + f('assessments').fallback)}`,
+      `model ${int(f('assessments').llm)}, rules ${int(f('assessments').rules + f('assessments').fallback)} | tutor ${int(Object.values(f('tutor_questions')).reduce((a, b) => a + b, 0))}: ` +
+      `cache ${int(f('tutor_questions').cache)}, model ${int(f('tutor_questions').llm)}, rules ${int(f('tutor_questions').rules + f('tutor_questions').fallback)} (off course ${int(r.tutor.offCourse)}) | ` +
+      `study tools ${int(Object.values(f('study_tools')).reduce((a, b) => a + b, 0))}: cache ${int(f('study_tools').cache)}, model ${int(f('study_tools').llm)}, ` +
+      `rules ${int(f('study_tools').rules + f('study_tools').fallback)}`,
   );
+  printTutor(r);
+  printStudy(r);
   const c = r.calls;
   console.log(
-    `  LLM calls ${int(s.calls)} (adaptive paths ${int(c.adaptive_paths.total)}, assessments ${int(c.assessments.total)}); ` +
-      `answers cut off at max_tokens ${int(c.adaptive_paths.truncated + c.assessments.truncated)}, other bad answers ${int(c.adaptive_paths.badOutput + c.assessments.badOutput - c.adaptive_paths.truncated - c.assessments.truncated)}, ` +
+    `  LLM calls ${int(s.calls)} (adaptive paths ${int(c.adaptive_paths.total)}, assessments ${int(c.assessments.total)}, tutor ${int(c.tutor_questions.total)}, study tools ${int(c.study_tools.total)}); ` +
+      `answers cut off at max_tokens ${int(SIMULATED.reduce((n, x) => n + c[x].truncated, 0))}, other bad answers ${int(SIMULATED.reduce((n, x) => n + c[x].badOutput - c[x].truncated, 0))}, ` +
       `grades failing the app's checks (regraded) ${int(c.assessments.total - c.assessments.badOutput - c.assessments.otherErrors - f('assessments').llm)}`,
   );
   const t = s.tokens;
@@ -137,6 +153,45 @@ export function printScenario(label: string, r: Result): ReturnType<typeof summa
   return s;
 }
 
+function printTutor(r: Result): void {
+  const t = r.tutor;
+  const calls = r.calls.tutor_questions;
+  const tokens = r.tokens.tutor_questions;
+  console.log(
+    `  tutor (run through TutorService): ${int(t.asked)} questions, ${int(t.followUps)} follow-ups in a conversation (never shared); ` +
+      `shared cache hits ${int(t.sharedHits)} = ${pct(t.sharedHits, t.shareable)}% of the ${int(t.shareable)} openers, ${pct(t.sharedHits, t.asked)}% of all questions; ` +
+      `off course (no model, no unit) ${int(t.offCourse)}; per model call ${int(Math.round((tokens.input + tokens.cacheRead + tokens.cacheWrite5m + tokens.cacheWrite1h) / Math.max(1, calls.total)))} in, ` +
+      `${int(Math.round(tokens.output / Math.max(1, calls.total)))} out (thinking ${int(Math.round(tokens.thinking / Math.max(1, calls.total)))})`,
+  );
+  console.log(
+    `    search stand-in (word overlap, not PostgreSQL): pool questions on course it found nothing relevant for ${int(t.missedOnCourse)}, ` +
+      `off-course pool questions it answered ${int(t.answeredOffCourse)}; had the first all gone to the model: ` +
+      `at most +${dollars(Math.round((r.featureMicro.tutor_questions / Math.max(1, calls.total)) * t.missedOnCourse / STUDENTS))} per student`,
+  );
+}
+
+function printStudy(r: Result): void {
+  const study = r.study;
+  const tokens = r.tokens.study_tools;
+  const calls = r.calls.study_tools;
+  const tool = (name: keyof typeof study.byTool) => {
+    const t = study.byTool[name];
+    return `${name} ${int(t.requests)} requests/${int(t.generations)} generations ${dollars(t.micro)}`;
+  };
+  console.log(
+    `  study tools (run through StudyToolsService: ${r.responseCache ? 'each (chapter version, tool, count) generated once and shared' : 'a store that keeps nothing, every request generates'}): ` +
+      `${int(study.requests)} requests, ${int(study.generations)} generations, ${int(study.served)} served from the store (${pct(study.served, study.requests)}%); ` +
+      `${dollars(r.featureMicro.study_tools)} in the month = ${dollars(mean(r.perStudentFeature.study_tools))} per student` +
+      (r.responseCache && STUDENTS < FULL_POPULATION ? ` (a sample of ${int(STUDENTS)}: the full population shares each generation more widely)` : ''),
+  );
+  console.log(
+    `    ${tool('summary')}; ${tool('flashcards')}; ${tool('practice')}; per model call ${int(Math.round((tokens.input + tokens.cacheRead + tokens.cacheWrite5m + tokens.cacheWrite1h) / Math.max(1, calls.total)))} in ` +
+      `(system ${int(study.prompt.systemMin)}-${int(study.prompt.systemMax)}, schema ${int(study.prompt.schemaMin)}-${int(study.prompt.schemaMax)}; cache read ${int(tokens.cacheRead)}, written ${int(tokens.cacheWrite5m + tokens.cacheWrite1h)} in all), ` +
+      `${int(Math.round(tokens.output / Math.max(1, calls.total)))} out (thinking ${int(Math.round(tokens.thinking / Math.max(1, calls.total)))}); ` +
+      `cut off at max_tokens ${int(calls.truncated)}, fallbacks to the rules ${int(r.requests.study_tools.fallback)}`,
+  );
+}
+
 /** (a)'s exact calls re-priced; token counts unchanged (the model's own verbosity is not modelled). Printed, and returned for the JSON line. */
 export function printWhatIfs(a: Result, sonnetMin: number) {
   const haikuAll = priceLog(a.log, () => 'claude-haiku-5-5', (c) => c.usage);
@@ -152,6 +207,7 @@ export function printWhatIfs(a: Result, sonnetMin: number) {
   const noReasoning = priceLog(a.log, (c) => c.model, (c) => ({ ...c.usage, outputTokens: c.usage.outputTokens - c.reasoningTokens }));
   const batchGrading = priceLog(a.log, (c) => c.model, (c) => c.usage, (c) => c.feature === 'assessments');
   const haikuBatchGrading = priceLog(a.log, () => 'claude-haiku-5-5', (c) => c.usage, (c) => c.feature === 'assessments');
+  const sonnetTutor = priceLog(a.log, (c) => (c.feature === 'tutor_questions' ? 'claude-sonnet-5-5' : c.model), (c) => c.usage);
   const reasoningTokens = a.log.reduce((sum, c) => sum + c.reasoningTokens, 0);
   const whatIf = {
     haiku_all: mean(haikuAll),
@@ -166,9 +222,10 @@ export function printWhatIfs(a: Result, sonnetMin: number) {
     path_reasoning_tokens: reasoningTokens,
     batch_assessments: mean(batchGrading),
     haiku_all_batch_assessments: mean(haikuBatchGrading),
+    sonnet_tutor: mean(sonnetTutor),
   };
   console.log('\nWhat-ifs on (a), re-priced from its exact token counts (not re-simulated; output length assumed unchanged)');
-  console.log(`  claude-haiku-5-5 for both features:        mean ${dollars(whatIf.haiku_all)} per student-month`);
+  console.log(`  claude-haiku-5-5 for every feature: mean ${dollars(whatIf.haiku_all)} per student-month`);
   console.log(`  claude-sonnet-5-5 grading too (paths' model): mean ${dollars(whatIf.sonnet_assessments)}`);
   console.log(
     `  cached prefixes padded to ${int(sonnetMin)} tokens (e.g. graded examples): mean ${dollars(whatIf.padded_prefix)}; ` +
@@ -182,18 +239,53 @@ export function printWhatIfs(a: Result, sonnetMin: number) {
     `  no "reasoning" asked of the path model when include_reasoning is false (${int(reasoningTokens)} output tokens): mean ${dollars(whatIf.no_path_reasoning)}`,
   );
   console.log(`  grading through the Message Batches API (50% off; feedback in minutes to hours): mean ${dollars(whatIf.batch_assessments)}`);
-  console.log(`  claude-haiku-5-5 for both, grading batched:  mean ${dollars(whatIf.haiku_all_batch_assessments)}`);
+  console.log(`  claude-haiku-5-5 for all, grading batched:  mean ${dollars(whatIf.haiku_all_batch_assessments)}`);
+  console.log(`  claude-sonnet-5-5 for the tutor (the paths' model): mean ${dollars(whatIf.sonnet_tutor)}`);
   return whatIf;
 }
 
 /** One configuration's figures for the JSON line. */
 export function figures(r: Result, s: ReturnType<typeof summary>) {
+  const study = r.study;
+  const t = r.tokens.study_tools;
+  const studyFigures = {
+    model: r.models.study_tools,
+    shared: r.responseCache,
+    requests: study.requests,
+    generations: study.generations,
+    served_from_store: study.served,
+    micro_usd_month: r.featureMicro.study_tools,
+    tokens: { input: t.input + t.cacheRead + t.cacheWrite5m + t.cacheWrite1h, output: t.output, thinking: t.thinking },
+    prompt_tokens: {
+      system: study.prompt.systemMax,
+      schema: study.prompt.schemaMax,
+      system_min: finite(study.prompt.systemMin),
+      system_max: study.prompt.systemMax,
+      schema_min: finite(study.prompt.schemaMin),
+      schema_max: study.prompt.schemaMax,
+      chapterMin: study.prompt.chapterMin,
+      chapterMax: study.prompt.chapterMax,
+    },
+    by_tool: study.byTool,
+  };
   return {
     models: r.models,
     effort: r.effort,
     response_cache: r.responseCache,
     prompt_cache_min_tokens: Number.isFinite(r.promptCacheMinimum.assessments) ? r.promptCacheMinimum : null,
-    micro_usd_per_student_month: { mean: s.mean, p50: s.p50, p95: s.p95, max: s.max, adaptive_paths_mean: s.paths, assessments_mean: s.assessments },
+    micro_usd_per_student_month: {
+      mean: s.mean,
+      p50: s.p50,
+      p95: s.p95,
+      max: s.max,
+      adaptive_paths_mean: s.paths,
+      assessments_mean: s.assessments,
+      tutor_questions_mean: s.tutor,
+      study_tools_mean: s.study,
+      /** Kept for readers of earlier lines: the same measured figure (no longer modelled). */
+      study_tools_mean_modelled: s.study,
+      today_features_mean: s.today,
+    },
     micro_usd_total_for_1000_students: scale(r.totalMicro),
     premium_requests: s.requests,
     request_share_percent: {
@@ -209,6 +301,13 @@ export function figures(r: Result, s: ReturnType<typeof summary>) {
     prompt_cache_calls: r.cacheCalls,
     students_over_budget: s.overBudget,
     students_over_target: s.overTarget,
+    students_over_month_target: s.overMonthTarget,
+    tutor: r.tutor,
+    study_tools: studyFigures,
+    /** Kept for readers of earlier lines: the same measured figures. */
+    study_tools_modelled: studyFigures,
     checks: { usage_mismatches: r.usageMismatches, pricing_mismatches: r.pricingMismatches },
   };
 }
+
+const finite = (n: number) => (Number.isFinite(n) ? n : 0);

@@ -9,6 +9,8 @@ export const DAYS = 30;
 /** LLM_COST_ALERT_THRESHOLD in the quickstart (seeds/001): alert above $0.50 per student-month. */
 export const BUDGET_MICRO = 500_000;
 export const TARGET_MICRO = 50_000;
+/** Issue 15: the realistic month (today's use plus 20 tutor questions and 8 study requests) at or under $0.06 in total. */
+export const MONTH_TARGET_MICRO = 60_000;
 export const CACHE_TTL_MS = 5 * MINUTE;
 
 /**
@@ -33,12 +35,13 @@ export const cacheMinimum = (model: string): number => CACHE_MINIMUMS.find((m) =
 /**
  * Thinking tokens per call (assumption; adaptive thinking, billed as output and counted against
  * max_tokens): with probability `p` the model thinks, for a log-normal count around `median`
- * (sigma 0.6). The API's default effort is high.
+ * (sigma 0.6). The API's default effort is high. The tutor answers from given passages (about
+ * as much thinking as a path); a study generation reads a whole chapter (more than grading).
  */
 export const THINKING = {
-  low: { adaptive_paths: { p: 0.4, median: 120 }, assessments: { p: 0.5, median: 180 } },
-  medium: { adaptive_paths: { p: 0.8, median: 300 }, assessments: { p: 0.85, median: 450 } },
-  high: { adaptive_paths: { p: 1, median: 450 }, assessments: { p: 1, median: 800 } },
+  low: { adaptive_paths: { p: 0.4, median: 120 }, assessments: { p: 0.5, median: 180 }, tutor_questions: { p: 0.4, median: 150 }, study_tools: { p: 0.6, median: 300 } },
+  medium: { adaptive_paths: { p: 0.8, median: 300 }, assessments: { p: 0.85, median: 450 }, tutor_questions: { p: 0.8, median: 350 }, study_tools: { p: 0.9, median: 700 } },
+  high: { adaptive_paths: { p: 1, median: 450 }, assessments: { p: 1, median: 800 }, tutor_questions: { p: 1, median: 600 }, study_tools: { p: 1, median: 1200 } },
 } as const;
 export const THINKING_SIGMA = 0.6;
 /** Share of model grades whose total disagrees with its criteria (the app then regrades once). */

@@ -122,7 +122,7 @@ export function usageLog(result: Result, studentIndex: Map<string, number>, call
 export function premiumRequests(result: Result): PremiumRequestsService {
   return {
     record(entry: PremiumRequestRecord): void {
-      // The simulation drives two of the premium features; any other would have no counters here.
+      // The simulation drives three of the premium features; any other would have no counters here.
       const sources = (result.requests as Partial<Record<string, Sources>>)[entry.feature];
       if (sources) sources[entry.source]++;
     },
@@ -175,6 +175,11 @@ export function keyValueStore(now: () => number): KeyValueStore {
       store.delete(key);
     },
   };
+}
+
+/** A key-value store that keeps nothing: a response cache turned off. */
+export function forgetfulStore(): KeyValueStore {
+  return { kind: 'memory', get: async () => null, set: async () => undefined, delete: async () => undefined };
 }
 
 /** The monthly quotas: a count per student and feature, a unit held per request and kept or given back. */

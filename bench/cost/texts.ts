@@ -7,6 +7,7 @@ import type { PathPlan } from '../../src/premium/adaptive/adaptive-path.prompt.j
 import type { Recommendation } from '../../src/premium/adaptive/path-rules.js';
 import type { AssessmentQuestion } from '../../src/premium/assessments/assessment-questions.repository.js';
 import type { LlmGrade } from '../../src/premium/assessments/grader.prompt.js';
+import type { TutorReply } from '../../src/premium/tutor/tutor.prompt.js';
 import { between, pick, shuffled, uniform, weighted, type Rng } from './random.js';
 
 export type AnswerKind = 'on_topic' | 'injection' | 'off_topic' | 'rubric_echo' | 'long_paste';
@@ -180,5 +181,24 @@ export class TextBank {
     }));
     const reasoning = this.prose(rng, steps[0]?.chapter_id ?? '01-intro', between(rng, 30, 80)).slice(0, 2000);
     return { recommendations, reasoning };
+  }
+
+  /**
+   * What the tutor model answers (assumption on length: 120-250 words of Markdown, the prompt asks
+   * for at most 200): an opening paragraph, two to four bullets and a closing sentence, in the
+   * cited chapters' wording; it cites the best passage and, half the time, one or two more.
+   */
+  tutor(rng: Rng, passageIds: readonly string[]): TutorReply {
+    const cited = passageIds.slice(0, rng() < 0.5 ? 1 : between(rng, 2, Math.min(3, passageIds.length)));
+    const chapterOf = (id: string) => id.split('#')[0]!;
+    const target = between(rng, 120, 250);
+    const bullets = between(rng, 2, 4);
+    const opening = Math.round(target * uniform(rng, 0.3, 0.45));
+    const closing = Math.round(target * uniform(rng, 0.1, 0.2));
+    const perBullet = Math.max(8, Math.round((target - opening - closing) / bullets));
+    const lines = [this.prose(rng, chapterOf(cited[0]!), opening), ''];
+    for (let i = 0; i < bullets; i++) lines.push(`- **${this.prose(rng, chapterOf(pick(rng, cited)), 2).replace(/\.$/, '')}**: ${this.prose(rng, chapterOf(pick(rng, cited)), perBullet - 2)}`);
+    lines.push('', this.prose(rng, chapterOf(cited.at(-1)!), closing));
+    return { answer_markdown: lines.join('\n'), citations: [...cited] };
   }
 }

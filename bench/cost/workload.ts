@@ -241,3 +241,10 @@ export function buildWorkload(o: WorkloadOptions): Workload {
   events.sort((a, b) => a.at - b.at || a.seq - b.seq);
   return { students, events };
 }
+
+/** The chapter a student was working on at an event of the month (a path request has none). */
+export function chapterOf(e: SimEvent): string | undefined {
+  if (e.kind === 'quiz') return e.chapterId;
+  if (e.kind === 'submit') return e.question.chapter_id;
+  return undefined;
+}

@@ -49,6 +49,8 @@ const ALL_TABLES = [
   'study_materials',
   'study_material_builds',
   'study_practice_sessions',
+  'tutor_conversations',
+  'tutor_turns',
   'study_practice_attempts',
 ].sort();
 

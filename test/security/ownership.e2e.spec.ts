@@ -161,6 +161,8 @@ describe("a student's own views never include another student's data", () => {
     // The control: the owner continues it.
     const next = await ask(a.auth, { question: 'How big should chunks be?', conversation_id: mine.body.conversation_id }).expect(200);
     expect(next.body.conversation_id).toBe(mine.body.conversation_id);
+    // The owner's requests are recorded for the metrics off the request path: in before the snapshot.
+    await t.app.get(PremiumRequestsService).flush();
     const quotas = await quotaCounters(t);
     await expectNothingWritten(db, async () => {
       const [theirs, missing] = await Promise.all([

@@ -26,10 +26,10 @@ import { StudyToolsService, type StudyRequest } from './study-tools.service.js';
 
 type Request = FastifyRequest & PremiumRequest;
 
+/** Kept short: GPT Actions reads at most 300 characters of an operation's description. */
 const SHARED =
-  'Generated once per chapter version and shared by every student: the student whose request generates it spends one ' +
-  'quota unit, everyone after is served the stored copy (`decision_source: "cache"`, no unit, no LLM call). When the LLM ' +
-  'fails, deterministic material from the course text and glossary is served (`decision_source: "rules"`) and the unit is given back.';
+  'Made once per chapter version and shared: the first request spends a unit, later ones get the stored copy ' +
+  '(`cache`, no unit); if the LLM fails, rules material and the unit goes back.';
 const GENERATING_ERRORS = ['VALIDATION_ERROR', 'PREMIUM_REQUIRED', 'FEATURE_DISABLED', 'NOT_FOUND', 'PAYLOAD_TOO_LARGE', 'RATE_LIMIT_EXCEEDED', 'SERVICE_BUSY'] as const;
 
 @ApiTags('premium')
@@ -59,8 +59,8 @@ export class StudyController {
     operationId: 'createPracticeQuiz',
     summary: 'A practice quiz on a chapter, never the graded quiz (premium; one quota unit unless already generated)',
     description:
-      `${PRACTICE_COUNT.min} to ${PRACTICE_COUNT.max} multiple-choice questions (default ${PRACTICE_COUNT.default}), sent without their answers; ` +
-      `submit to \`/practice-quiz/{practice_id}/submit\` to have them graded. Practice does not count in \`/api/v1/progress\`. ${SHARED}`,
+      `${PRACTICE_COUNT.min}-${PRACTICE_COUNT.max} questions (default ${PRACTICE_COUNT.default}), no answers; grade at ` +
+      `\`/practice-quiz/{practice_id}/submit\` (not in v1 progress). ${SHARED}`,
     errors: [...GENERATING_ERRORS],
   })
   @ApiOkResponse({ type: PracticeQuizDto, description: 'The questions, without answers' })

@@ -13,7 +13,7 @@ const used = async (t: TestApp, id: string): Promise<number> =>
 
 const ask = (t: TestApp, auth: string, body: object) => t.http.post('/api/v2/tutor/ask').set('authorization', auth).send(body);
 
-/** The shared answer cache and the quota mirror live in Redis; with Redis gone the tutor answers from PostgreSQL and the model. */
+/** The tutor's shared answer cache and the quota mirror live in Redis; with Redis gone the tutor and the study tools answer from PostgreSQL and the model. */
 describe('the tutor with Redis killed and restarted', () => {
   let redis: RedisProcess | undefined;
   let fake: FakeAnthropicServer | undefined;
@@ -47,6 +47,11 @@ describe('the tutor with Redis killed and restarted', () => {
     expect(during.map((r) => r.status).sort()).toEqual([200, 200, 200, 429]);
     expect(during.find((r) => r.status === 429)!.body.error).toMatchObject({ code: 'RATE_LIMIT_EXCEEDED', quota: { used: 3, limit: 3 } });
     expect(await used(t!, b.id)).toBe(3);
+    // Study material lives in PostgreSQL: generated once and shared with Redis gone too.
+    const first = await t!.http.post('/api/v2/study/summary').set('authorization', a.auth).send({ chapter_id: '04-rag' }).expect(200);
+    const second = await t!.http.post('/api/v2/study/summary').set('authorization', b.auth).send({ chapter_id: '04-rag' }).expect(200);
+    expect([first.body.decision_source, second.body.decision_source]).toEqual(['llm', 'cache']);
+    expect(second.body.summary_markdown).toBe(first.body.summary_markdown);
 
     await redis!.start();
     await waitFor('health to see Redis back', async () => {

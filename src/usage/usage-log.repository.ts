@@ -2,8 +2,6 @@ import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { GroupCommit } from '../common/batching/index.js';
-import { isDatabaseUnavailable } from '../common/errors/index.js';
 import type { UsageEntry } from './usage-entry.js';
 
 /** The columns a usage row is written with, and its values in that order (one place for both). */
@@ -40,12 +38,9 @@ function valuesOf(entry: UsageEntry): unknown[] {
   ];
 }
 
-/**
- * Row `r`'s placeholders; created_at is the database's clock unless the row brings its own
- * (clock_timestamp(): rows written together keep their own times, in order).
- */
+/** Row `r`'s placeholders; created_at is the database's clock unless the row brings its own. */
 const placeholders = (r: number) =>
-  `(${COLUMNS.map((column, c) => (column === 'created_at' ? `COALESCE($${r * COLUMNS.length + c + 1}::timestamptz, clock_timestamp())` : `$${r * COLUMNS.length + c + 1}`)).join(', ')})`;
+  `(${COLUMNS.map((column, c) => (column === 'created_at' ? `COALESCE($${r * COLUMNS.length + c + 1}::timestamptz, now())` : `$${r * COLUMNS.length + c + 1}`)).join(', ')})`;
 
 /** A replayed row that did get in before (the answer to its insert was lost) is skipped. */
 const insertSql = (rows: number) =>
@@ -58,30 +53,13 @@ const INSERT_ONE = insertSql(1);
 const BATCH = 1000;
 
 /** Writes to llm_usage_logs. Its reports are read by UsageReportRepository. */
-/**
- * Rows of calls that end together share one INSERT and one commit (bench:load, forced refreshes
- * at 100 connections); each is answered once the commit holding it returns, a lone row at once.
- */
-const MAX_BATCH = 200;
-const MAX_IN_FLIGHT = 2;
-
 @Injectable()
 export class UsageLogRepository {
-  private readonly inserts = new GroupCommit<UsageEntry, undefined>(
-    async (entries) => {
-      // Plain SQL: the ORM's insert cost four times this statement, on every LLM call.
-      await this.db.query(entries.length === 1 ? INSERT_ONE : insertSql(entries.length), entries.flatMap(valuesOf));
-      return entries.map(() => undefined);
-    },
-    // A row the database refuses (not an outage) fails alone: only it goes to the journal.
-    { maxBatch: MAX_BATCH, maxInFlight: MAX_IN_FLIGHT, retryAlone: (error) => !isDatabaseUnavailable(error) },
-  );
-
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  /** Committed when it resolves, alone or with the rows that came with it. */
   async insert(entry: UsageEntry): Promise<void> {
-    await this.inserts.add(entry);
+    // Plain SQL: the ORM's insert cost four times this statement, on every LLM call.
+    await this.db.query(INSERT_ONE, valuesOf(entry));
   }
 
   /** Many rows, a batch per statement (made-up usage for demonstrations). */

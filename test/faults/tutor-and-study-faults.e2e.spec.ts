@@ -1,15 +1,14 @@
 import { DataSource } from 'typeorm';
 import { FakeAnthropicServer } from '../fakes/anthropic/index.js';
 import { retryingFakeModelEnv } from '../support/fake-model.js';
-import { premiumStudentAs } from '../support/security/accounts.js';
+import { premiumStudentAs, unitsUsed } from '../support/security/accounts.js';
 import { appUrl, postEventStream } from '../support/sse-client.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { RedisProcess, waitFor } from './support/processes.js';
 
 const QUESTION = 'Why should neighbouring chunks overlap?';
 
-const used = async (t: TestApp, id: string): Promise<number> =>
-  (await t.app.get(DataSource).query(`SELECT used FROM premium_usage_quotas WHERE student_id = $1 AND feature = 'tutor_questions'`, [id]))[0]?.used ?? 0;
+const used = (t: TestApp, id: string): Promise<number> => unitsUsed(t, id, 'tutor_questions');
 
 const ask = (t: TestApp, auth: string, body: object) => t.http.post('/api/v2/tutor/ask').set('authorization', auth).send(body);
 

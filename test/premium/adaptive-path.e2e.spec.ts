@@ -4,18 +4,13 @@ import { FeatureFlagsService } from '../../src/flags/feature-flags.service.js';
 import { PremiumRequestsService } from '../../src/usage/premium-requests.service.js';
 import { FakeAnthropicServer } from '../fakes/anthropic/index.js';
 import { retryingFakeModelEnv } from '../support/fake-model.js';
-import { premiumStudentAs } from '../support/security/accounts.js';
+import { premiumStudentAs, unitsUsed } from '../support/security/accounts.js';
 import { DEMO, startTestApp, type TestApp } from '../support/test-app.js';
 import { openTestRedis, TEST_REDIS_URL } from '../support/test-redis.js';
 
 const period = () => new Date().toISOString().slice(0, 7);
 
-const used = async (t: TestApp, id: string): Promise<number> => {
-  const rows: { used: number }[] = await t.app
-    .get(DataSource)
-    .query(`SELECT used FROM premium_usage_quotas WHERE student_id = $1 AND feature = 'adaptive_paths'`, [id]);
-  return rows[0]?.used ?? 0;
-};
+const used = (t: TestApp, id: string): Promise<number> => unitsUsed(t, id, 'adaptive_paths');
 
 describe('adaptive paths with no LLM configured (rules provider)', () => {
   let t: TestApp;

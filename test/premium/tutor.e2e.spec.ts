@@ -1,19 +1,14 @@
 import { DataSource } from 'typeorm';
 import { FakeAnthropicServer } from '../fakes/anthropic/index.js';
 import { appOnFakeModel, retryingFakeModelEnv } from '../support/fake-model.js';
-import { premiumStudentAs } from '../support/security/accounts.js';
+import { premiumStudentAs, unitsUsed } from '../support/security/accounts.js';
 import { appUrl, postEventStream } from '../support/sse-client.js';
 import { DEMO, startTestApp, type TestApp } from '../support/test-app.js';
 
 const ON_COURSE = 'What is the difference between pretraining and post-training?';
 const OFF_COURSE = 'What is the capital of France and who won the 1998 football world cup?';
 
-const tutorUsed = async (t: TestApp, id: string): Promise<number> => {
-  const rows: { used: number }[] = await t.app
-    .get(DataSource)
-    .query(`SELECT used FROM premium_usage_quotas WHERE student_id = $1 AND feature = 'tutor_questions'`, [id]);
-  return rows[0]?.used ?? 0;
-};
+const tutorUsed = (t: TestApp, id: string): Promise<number> => unitsUsed(t, id, 'tutor_questions');
 
 const turns = async (t: TestApp): Promise<number> => {
   const [row] = await t.app.get(DataSource).query(`SELECT count(*)::int AS n FROM tutor_turns`);

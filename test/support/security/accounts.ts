@@ -34,3 +34,14 @@ export async function premiumStudentAs(t: TestApp, email: string): Promise<{ aut
   await t.app.get(DataSource).query(`UPDATE students SET subscription_tier = 'premium', subscription_expires_at = now() + interval '30 days' WHERE student_id = $1`, [id]);
   return { auth: await t.login(email, 'longenough1'), id };
 }
+
+/** Units of one feature a student used this month, as PostgreSQL counts them (0 before the first). */
+export async function unitsUsed(t: TestApp, studentId: string, feature: string): Promise<number> {
+  const rows: { used: number }[] = await t.app
+    .get(DataSource)
+    .query(`SELECT used FROM premium_usage_quotas WHERE student_id = $1 AND feature = $2 AND period = to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM')`, [
+      studentId,
+      feature,
+    ]);
+  return rows[0]?.used ?? 0;
+}

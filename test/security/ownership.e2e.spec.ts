@@ -43,6 +43,8 @@ beforeAll(async () => {
     [quiz.body.result_id],
   );
   owned = { resultId: quiz.body.result_id, completedKey: row.key, pathId: path.body.path_id, submissionId: sub.body.submission_id };
+  // The setup's premium requests are recorded off the request path: in before any snapshot.
+  await t.app.get(PremiumRequestsService).flush();
 });
 afterAll(() => t.close());
 

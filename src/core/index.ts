@@ -10,6 +10,7 @@ export { ChapterParamsDto } from './content/chapters.dto.js';
 export { ProgressService } from './progress/progress.service.js';
 export { QuizParamsDto, SubmitQuizDto } from './quizzes/quizzes.dto.js';
 export { QuizzesService } from './quizzes/quizzes.service.js';
+export { answerIssues } from './quizzes/quiz-grading.js';
 export { CoreModule } from './core.module.js';
 export { QuizResultsRepository } from './quizzes/quiz-results.repository.js';
 export { Student } from './students/student.entity.js';

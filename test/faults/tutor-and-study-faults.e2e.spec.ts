@@ -2,8 +2,8 @@ import { DataSource } from 'typeorm';
 import { FakeAnthropicServer } from '../fakes/anthropic/index.js';
 import { retryingFakeModelEnv } from '../support/fake-model.js';
 import { premiumStudentAs, unitsUsed } from '../support/security/accounts.js';
-import { appUrl, postEventStream } from '../support/sse-client.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { postEventStream } from '../support/sse-client.js';
+import { appUrl, startTestApp, type TestApp } from '../support/test-app.js';
 import { RedisProcess, waitFor } from './support/processes.js';
 
 const QUESTION = 'Why should neighbouring chunks overlap?';

@@ -2,8 +2,8 @@ import { DataSource } from 'typeorm';
 import { FakeAnthropicServer } from '../fakes/anthropic/index.js';
 import { appOnFakeModel, retryingFakeModelEnv } from '../support/fake-model.js';
 import { premiumStudentAs, unitsUsed } from '../support/security/accounts.js';
-import { appUrl, postEventStream } from '../support/sse-client.js';
-import { DEMO, startTestApp, type TestApp } from '../support/test-app.js';
+import { postEventStream } from '../support/sse-client.js';
+import { appUrl, DEMO, startTestApp, type TestApp } from '../support/test-app.js';
 
 const ON_COURSE = 'What is the difference between pretraining and post-training?';
 const OFF_COURSE = 'What is the capital of France and who won the 1998 football world cup?';

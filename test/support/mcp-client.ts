@@ -1,12 +1,11 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import type { TestApp } from './test-app.js';
+import { appUrl, type TestApp } from './test-app.js';
 
 /** The MCP endpoint of a test app, which starts listening on a port of its own for real clients. */
-export async function mcpUrl(t: TestApp): Promise<URL> {
-  if (!t.app.getHttpServer().listening) await t.app.listen(0, '127.0.0.1');
-  return new URL('/mcp', await t.app.getUrl());
+export function mcpUrl(t: TestApp): Promise<URL> {
+  return appUrl(t.app, '/mcp');
 }
 
 /** The SDK's own client over Streamable HTTP, sending `auth` as the Authorization header. */

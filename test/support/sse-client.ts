@@ -58,11 +58,3 @@ export async function postEventStream(
   }
   return { status: res.status, headers: res.headers, events };
 }
-
-/** A URL of a test app's own server, for clients other than supertest (it starts listening if it is not). */
-export async function appUrl(app: { getHttpServer(): import('node:http').Server; listen(port: number, host: string): Promise<unknown> }, path: string): Promise<URL> {
-  const server = app.getHttpServer();
-  if (!server.listening) await app.listen(0, '127.0.0.1');
-  const address = server.address() as import('node:net').AddressInfo;
-  return new URL(path, `http://127.0.0.1:${address.port}`);
-}

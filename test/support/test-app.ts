@@ -1,3 +1,4 @@
+import type { AddressInfo } from 'node:net';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { loadConfig, type AppConfig } from '../../src/config/config.loader.js';
@@ -88,4 +89,12 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
       await database.drop();
     },
   };
+}
+
+/** A URL of a test app's own server, for clients other than supertest (it starts listening if it is not). */
+export async function appUrl(app: NestFastifyApplication, path: string): Promise<URL> {
+  const server = app.getHttpServer();
+  if (!server.listening) await app.listen(0, '127.0.0.1');
+  const address = server.address() as AddressInfo;
+  return new URL(path, `http://127.0.0.1:${address.port}`);
 }

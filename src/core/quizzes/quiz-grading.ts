@@ -18,27 +18,35 @@ export type QuizGrade = {
   results: GradedQuestion[];
 };
 
+/** What checking a submission needs of a question: its id and its option keys. */
+export type AnswerableQuestion = { id: string; optionKeys: readonly string[] };
+
 /**
- * Checks a submission against the quiz: every key must be one of its questions and every value one
- * of that question's option keys. Returns the problems (empty when the submission is acceptable).
+ * Checks a submission against a quiz (or a practice quiz, `quizName`): at least one answer, every
+ * key one of its questions and every value one of that question's option keys (any case, spaces
+ * trimmed). Returns the problems (empty when the submission is acceptable).
  */
-export function validateAnswers(questions: QuizQuestion[], answers: Record<string, unknown>): FieldIssue[] {
-  const byId = new Map(questions.map((q) => [q.questionId, q]));
+export function answerIssues(questions: readonly AnswerableQuestion[], answers: Record<string, unknown>, quizName = 'quiz'): FieldIssue[] {
+  const byId = new Map(questions.map((q) => [q.id, q]));
   const issues: FieldIssue[] = [];
   const entries = Object.entries(answers);
   if (entries.length === 0) issues.push({ field: 'answers', issue: 'must answer at least one question' });
   for (const [questionId, answer] of entries) {
     const question = byId.get(questionId);
     if (!question) {
-      issues.push({ field: `answers.${questionId}`, issue: 'is not a question of this quiz' });
+      issues.push({ field: `answers.${questionId}`, issue: `is not a question of this ${quizName}` });
       continue;
     }
-    const keys = question.options.map((o) => o.key);
-    if (typeof answer !== 'string' || !keys.includes(answer.trim().toLowerCase())) {
-      issues.push({ field: `answers.${questionId}`, issue: `must be one of ${keys.join(', ')}` });
+    if (typeof answer !== 'string' || !question.optionKeys.includes(answer.trim().toLowerCase())) {
+      issues.push({ field: `answers.${questionId}`, issue: `must be one of ${question.optionKeys.join(', ')}` });
     }
   }
   return issues;
+}
+
+/** The graded chapter quiz's check (see answerIssues). */
+export function validateAnswers(questions: QuizQuestion[], answers: Record<string, unknown>): FieldIssue[] {
+  return answerIssues(questions.map((q) => ({ id: q.questionId, optionKeys: q.options.map((o) => o.key) })), answers);
 }
 
 /** Grades validated answers. Percentages are rounded to two decimals, as stored. */

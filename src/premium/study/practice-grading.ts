@@ -1,4 +1,5 @@
 import type { FieldIssue } from '../../common/errors/index.js';
+import { answerIssues } from '../../core/index.js';
 import type { PracticeQuestion } from './study.js';
 
 export type PracticeResult = { question_id: string; correct: boolean; correct_answer: string; explanation: string; section: string };
@@ -14,26 +15,9 @@ export function answerShapeIssues(answers: Record<string, unknown>): FieldIssue[
     .map(([questionId]) => ({ field: `answers.${questionId}`, issue: 'must be an option key such as a' }));
 }
 
-/**
- * Problems with a submission (empty when acceptable): at least one answer, every key one of the
- * practice's questions, every value one of that question's option keys (any case, spaces trimmed).
- */
+/** Problems with a submission to a practice quiz (empty when acceptable): Core's check of a quiz submission. */
 export function practiceAnswerIssues(questions: readonly PracticeQuestion[], answers: Record<string, unknown>): FieldIssue[] {
-  const byId = new Map(questions.map((q) => [q.question_id, q]));
-  const entries = Object.entries(answers);
-  const issues: FieldIssue[] = entries.length === 0 ? [{ field: 'answers', issue: 'must answer at least one question' }] : [];
-  for (const [questionId, answer] of entries) {
-    const question = byId.get(questionId);
-    if (!question) {
-      issues.push({ field: `answers.${questionId}`, issue: 'is not a question of this practice quiz' });
-      continue;
-    }
-    const keys = question.options.map((o) => o.key);
-    if (typeof answer !== 'string' || !keys.includes(answer.trim().toLowerCase())) {
-      issues.push({ field: `answers.${questionId}`, issue: `must be one of ${keys.join(', ')}` });
-    }
-  }
-  return issues;
+  return answerIssues(questions.map((q) => ({ id: q.question_id, optionKeys: q.options.map((o) => o.key) })), answers, 'practice quiz');
 }
 
 /** Grades validated answers: one point per correct answer, an unanswered question counts as wrong. */

@@ -175,10 +175,14 @@ function emitWhole(answer: TutorAnswer, sink: AnswerSink | undefined): void {
  * what was already sent. Citations are sent once the answer is whole and validated.
  */
 class DeltaStream {
-  sent = 0;
   private text = '';
 
   constructor(private readonly sink: AnswerSink | undefined) {}
+
+  /** Characters of the answer already sent. */
+  get sent(): number {
+    return this.text.length;
+  }
 
   get live(): boolean {
     return this.sink !== undefined;
@@ -201,6 +205,5 @@ class DeltaStream {
     if (answer.length <= this.text.length || !answer.startsWith(this.text)) return;
     this.sink!.delta(answer.slice(this.text.length));
     this.text = answer;
-    this.sent = answer.length;
   }
 }
